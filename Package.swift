@@ -1,0 +1,119 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The hall platform: four services (catalog, intake, supervision, rating) and the libraries
+/// they share. Generated protobuf code is committed under `Shared/Contracts` (see
+/// `proto/generate.sh`), so an ordinary build never runs protoc.
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let grpcCore = Target.Dependency.product(name: "GRPCCore", package: "grpc-swift-2")
+let grpcHTTP2 = Target.Dependency.product(
+  name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")
+let grpcProtobuf = Target.Dependency.product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")
+let protobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let lifecycle = Target.Dependency.product(
+  name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(
+  name: "UnixSignals", package: "swift-service-lifecycle")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let argumentParser = Target.Dependency.product(
+  name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+  name: "hall",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "hall-catalog", targets: ["hall-catalog"]),
+    .executable(name: "hallctl", targets: ["hallctl"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+  ],
+  targets: [
+    // Shared libraries.
+    .target(
+      name: "HallCalendar",
+      path: "Shared/Calendar",
+      swiftSettings: strictSettings),
+    .target(
+      name: "HallContracts",
+      dependencies: [grpcCore, grpcProtobuf, protobuf],
+      path: "Shared/Contracts"),
+    .target(
+      name: "HallDatabase",
+      dependencies: [postgres, logging],
+      path: "Shared/Database",
+      swiftSettings: strictSettings),
+    .target(
+      name: "HallAuth",
+      dependencies: [grpcCore, crypto, logging],
+      path: "Shared/Auth",
+      swiftSettings: strictSettings),
+    .target(
+      name: "HallServer",
+      dependencies: [
+        "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2, grpcProtobuf,
+        lifecycle, unixSignals, logging, postgres, protobuf,
+      ],
+      path: "Shared/Server",
+      swiftSettings: strictSettings),
+
+    // The catalog service.
+    .target(
+      name: "CatalogService",
+      dependencies: [
+        "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", "HallServer", grpcCore,
+        protobuf, postgres, logging,
+      ],
+      path: "Services/Catalog/Service",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hall-catalog",
+      dependencies: ["CatalogService", "HallServer", argumentParser],
+      path: "Services/Catalog/Main",
+      swiftSettings: strictSettings),
+
+    // The operator's command line.
+    .executableTarget(
+      name: "hallctl",
+      dependencies: [
+        "HallAuth", "HallContracts", "HallServer", grpcCore, grpcHTTP2, protobuf, argumentParser,
+      ],
+      path: "Services/Hallctl",
+      swiftSettings: strictSettings),
+
+    // Tests.
+    .target(
+      name: "HallTestSupport",
+      dependencies: ["HallDatabase", "HallServer", postgres, logging, grpcCore, grpcHTTP2],
+      path: "Tests/Support",
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "CalendarTests",
+      dependencies: ["HallCalendar"],
+      path: "Tests/CalendarTests",
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "CatalogTests",
+      dependencies: [
+        "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", grpcCore, grpcHTTP2,
+        protobuf,
+      ],
+      path: "Tests/CatalogTests",
+      swiftSettings: strictSettings),
+  ]
+)

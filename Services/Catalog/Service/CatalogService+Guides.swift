@@ -1,0 +1,108 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+import HallServer
+import Logging
+import PostgresNIO
+import SwiftProtobuf
+
+/// Public guides (CAT-9): what applicants read online and at the window is the same record,
+/// the item version in force on the day.
+extension CatalogRPC {
+  func getGuide(
+    request: Hall_Catalog_V1_GetGuideRequest, context: ServerContext
+  ) async throws -> Hall_Catalog_V1_Guide {
+    let day = Days.isUnset(request.asOf) ? Days.today() : try Days.civil(request.asOf, field: "as_of")
+    let rows = try await db.query(
+      """
+      SELECT v.body, d.name FROM item_versions v JOIN departments d ON d.id = v.department_id
+      WHERE v.item_code = \(request.itemCode) AND v.effective_day <= \(Int32(day.dayNumber))
+      ORDER BY v.effective_day DESC, v.version DESC LIMIT 1
+      """, logger: logger
+    ).collect()
+    guard let row = rows.first else {
+      throw ServiceError.notFound("no guide of item \(request.itemCode) is in force on \(day)")
+    }
+    let (body, departmentName) = try row.decode((ByteBuffer, String).self)
+    let version = try Hall_Catalog_V1_ItemVersion(bytea: body)
+    guard !version.cancels else {
+      throw ServiceError.notFound(
+        "item \(request.itemCode) is cancelled from \(version.effectiveDate.year)-\(version.effectiveDate.month)-\(version.effectiveDate.day)"
+      )
+    }
+    return .with {
+      $0.version = version
+      $0.departmentName = departmentName
+    }
+  }
+
+  func searchGuides(
+    request: Hall_Catalog_V1_SearchGuidesRequest, context: ServerContext
+  ) async throws -> Hall_Catalog_V1_SearchGuidesResponse {
+    let size = try Paging.size(request.pageSize, default: 20, max: 100)
+    let after = try Paging.afterKey(request.pageToken) ?? ""
+    guard request.keyword.count <= 50 else {
+      throw ServiceError.invalidArgument(field: "keyword", message: "is longer than 50 characters")
+    }
+    if case .UNRECOGNIZED = request.level {
+      throw ServiceError.invalidArgument(field: "level", message: "is not a known level")
+    }
+    if case .UNRECOGNIZED = request.channel {
+      throw ServiceError.invalidArgument(field: "channel", message: "is not a known channel")
+    }
+    let today = Int32(Days.today().dayNumber)
+    // Conditions are added only when asked for, so each search gets the plan its filters
+    // deserve (the gram index for keywords, the department index for departments).
+    var sql = """
+      SELECT v.item_code, v.body, d.name FROM item_versions v
+      JOIN departments d ON d.id = v.department_id
+      WHERE v.effective_day <= $1 AND NOT v.cancels AND v.item_code > $2
+        AND NOT EXISTS (
+          SELECT 1 FROM item_versions n WHERE n.item_code = v.item_code
+            AND n.effective_day <= $1
+            AND (n.effective_day, n.version) > (v.effective_day, v.version))
+      """
+    var binds = PostgresBindings()
+    binds.append(today)
+    binds.append(after)
+    let keyword = SearchGrams.normalized(request.keyword)
+    if !keyword.isEmpty {
+      binds.append(SearchGrams.queryGrams(of: keyword))
+      binds.append(SearchGrams.likePattern(of: keyword))
+      sql += " AND v.search_grams @> $\(binds.count - 1) AND v.search_text LIKE $\(binds.count)"
+    }
+    if !request.departmentID.isEmpty {
+      binds.append(request.departmentID)
+      sql += " AND v.department_id = $\(binds.count)"
+    }
+    if request.level != .unspecified {
+      binds.append([Int16(request.level.rawValue)])
+      sql += " AND v.levels @> $\(binds.count)"
+    }
+    if request.channel != .unspecified {
+      binds.append([Int16(request.channel.rawValue)])
+      sql += " AND v.channels @> $\(binds.count)"
+    }
+    binds.append(size + 1)
+    sql += " ORDER BY v.item_code LIMIT $\(binds.count)"
+    let rows = try await db.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+      .collect()
+    var response = Hall_Catalog_V1_SearchGuidesResponse()
+    var lastCode: String?
+    for row in rows.prefix(size) {
+      let (code, body, departmentName) = try row.decode((String, ByteBuffer, String).self)
+      let version = try Hall_Catalog_V1_ItemVersion(bytea: body)
+      response.guides.append(
+        .with {
+          $0.version = version
+          $0.departmentName = departmentName
+        })
+      lastCode = code
+    }
+    if rows.count > size { response.nextPageToken = Paging.token(after: lastCode) }
+    return response
+  }
+}

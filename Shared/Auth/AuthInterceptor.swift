@@ -1,0 +1,107 @@
+public import GRPCCore
+
+/// Who may call a method. Every method of a service must be listed: a method missing from
+/// the policy is refused, so a new RPC is closed until someone decides who may call it.
+public enum AccessRule: Sendable {
+  /// Anyone, with or without a token (a token, if sent, must still verify).
+  case anyone
+  /// Only callers whose token carries one of these roles.
+  case roles(Set<Role>)
+}
+
+/// The access rules of one server, by fully qualified method ("pkg.Service/Method").
+public struct AccessPolicy: Sendable {
+  public private(set) var rules: [String: AccessRule] = [:]
+
+  public init() {}
+
+  public mutating func allow(_ rule: AccessRule, service: String, methods: [String]) {
+    for method in methods { rules["\(service)/\(method)"] = rule }
+  }
+
+  public func rule(for descriptor: MethodDescriptor) -> AccessRule? {
+    rules[descriptor.fullyQualifiedMethod]
+  }
+}
+
+/// Authenticates every call (SEC-1): verifies the bearer token, applies the access policy,
+/// and makes the caller available to handlers as `Principal.current`.
+public struct AuthInterceptor: ServerInterceptor {
+  public let verifier: TokenVerifier
+  public let policy: AccessPolicy
+
+  public init(verifier: TokenVerifier, policy: AccessPolicy) {
+    self.verifier = verifier
+    self.policy = policy
+  }
+
+  public func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingServerRequest<Input>,
+    context: ServerContext,
+    next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+      StreamingServerResponse<Output>
+  ) async throws -> StreamingServerResponse<Output> {
+    guard let rule = policy.rule(for: context.descriptor) else {
+      throw RPCError(
+        code: .permissionDenied,
+        message: "\(context.descriptor.fullyQualifiedMethod) is not open to any caller")
+    }
+    let principal = try authenticate(request.metadata)
+    switch rule {
+    case .anyone:
+      break
+    case .roles(let roles):
+      guard let principal else {
+        throw RPCError(
+          code: .unauthenticated,
+          message: "\(context.descriptor.method) needs a bearer token (authorization header)")
+      }
+      guard roles.contains(principal.role) else {
+        let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
+        throw RPCError(
+          code: .permissionDenied,
+          message:
+            "\(context.descriptor.method) needs the role \(allowed); the token has \(principal.role.rawValue)"
+        )
+      }
+    }
+    return try await Principal.$current.withValue(principal) {
+      try await next(request, context)
+    }
+  }
+
+  private func authenticate(_ metadata: Metadata) throws -> Principal? {
+    let values = Array(metadata[stringValues: "authorization"])
+    guard let header = values.first else { return nil }
+    guard values.count == 1 else {
+      throw RPCError(code: .unauthenticated, message: "more than one authorization header")
+    }
+    let prefix = "bearer "
+    guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else {
+      throw RPCError(code: .unauthenticated, message: "authorization header is not 'Bearer <token>'")
+    }
+    do {
+      return try verifier.verify(String(header.dropFirst(prefix.count)))
+    } catch {
+      throw RPCError(code: .unauthenticated, message: error.description)
+    }
+  }
+}
+
+/// Adds a bearer token to every outgoing call of a client.
+public struct BearerTokenClientInterceptor: ClientInterceptor {
+  public let token: String
+
+  public init(token: String) { self.token = token }
+
+  public func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingClientRequest<Input>,
+    context: ClientContext,
+    next: (StreamingClientRequest<Input>, ClientContext) async throws ->
+      StreamingClientResponse<Output>
+  ) async throws -> StreamingClientResponse<Output> {
+    var request = request
+    request.metadata.replaceOrAddString("Bearer \(token)", forKey: "authorization")
+    return try await next(request, context)
+  }
+}

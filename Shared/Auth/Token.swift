@@ -1,0 +1,139 @@
+public import Crypto
+public import Foundation
+
+/// Bearer tokens: compact JWS (JWT) signed with the deployment's Ed25519 key ("EdDSA").
+/// Hand-rolled rather than a JWT library because the format is tiny and only one algorithm
+/// is ever accepted, which closes the classic "alg" confusion attacks by construction.
+public enum TokenError: Error, Equatable, CustomStringConvertible {
+  case malformed
+  case unsupportedAlgorithm(String)
+  case badSignature
+  case expired
+  case notYetValid
+  case wrongIssuer(String)
+  case invalidClaims(String)
+
+  public var description: String {
+    switch self {
+    case .malformed: "token is not a compact JWS"
+    case .unsupportedAlgorithm(let alg): "token algorithm \(alg) is not accepted (EdDSA only)"
+    case .badSignature: "token signature does not verify with this deployment's key"
+    case .expired: "token has expired"
+    case .notYetValid: "token is not valid yet"
+    case .wrongIssuer(let iss): "token was issued by \(iss), not by this deployment"
+    case .invalidClaims(let why): "token claims are invalid: \(why)"
+    }
+  }
+}
+
+/// The claims a hall token carries.
+public struct TokenClaims: Codable, Sendable, Equatable {
+  /// Issuer: the deployment's name, e.g. "zhengzhou-city".
+  public var iss: String
+  public var sub: String
+  public var role: String
+  public var dept: String?
+  public var region: String?
+  public var hall: String?
+  /// Issued-at and expiry, seconds since 1970.
+  public var iat: Int64
+  public var exp: Int64
+
+  public init(principal: Principal, issuer: String, issuedAt: Date, lifetime: TimeInterval) {
+    iss = issuer
+    sub = principal.subject
+    role = principal.role.rawValue
+    dept = principal.departmentID
+    region = principal.regionCode
+    hall = principal.hallID
+    iat = Int64(issuedAt.timeIntervalSince1970)
+    exp = iat + Int64(lifetime)
+  }
+
+  public func principal() throws(TokenError) -> Principal {
+    guard let role = Role(rawValue: role) else {
+      throw .invalidClaims("unknown role \(role)")
+    }
+    guard !sub.isEmpty else { throw .invalidClaims("empty subject") }
+    return Principal(
+      subject: sub, role: role, departmentID: dept, regionCode: region, hallID: hall)
+  }
+}
+
+/// Signs tokens; held only by whoever mints them (an operator through `hallctl`).
+public struct TokenSigner: Sendable {
+  private let key: Curve25519.Signing.PrivateKey
+  public let issuer: String
+
+  public init(privateKey: Curve25519.Signing.PrivateKey, issuer: String) {
+    self.key = privateKey
+    self.issuer = issuer
+  }
+
+  public func mint(
+    _ principal: Principal, lifetime: TimeInterval = 8 * 3600, now: Date = Date()
+  ) throws -> String {
+    let header = Data(#"{"alg":"EdDSA","typ":"JWT"}"#.utf8)
+    let claims = TokenClaims(
+      principal: principal, issuer: issuer, issuedAt: now, lifetime: lifetime)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(try encoder.encode(claims))
+    let signature = try key.signature(for: Data(signingInput.utf8))
+    return signingInput + "." + Base64URL.encode(signature)
+  }
+}
+
+/// Verifies tokens with the deployment's public key; every service holds one.
+public struct TokenVerifier: Sendable {
+  private let key: Curve25519.Signing.PublicKey
+  public let issuer: String
+  /// Clock skew tolerated between the minting machine and this one.
+  public var leeway: TimeInterval = 60
+
+  public init(publicKey: Curve25519.Signing.PublicKey, issuer: String) {
+    self.key = publicKey
+    self.issuer = issuer
+  }
+
+  public func verify(_ token: String, now: Date = Date()) throws(TokenError) -> Principal {
+    let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 3,
+      let headerData = Base64URL.decode(parts[0]),
+      let claimsData = Base64URL.decode(parts[1]),
+      let signature = Base64URL.decode(parts[2])
+    else { throw .malformed }
+    guard let header = try? JSONDecoder().decode([String: String].self, from: headerData) else {
+      throw .malformed
+    }
+    guard header["alg"] == "EdDSA" else { throw .unsupportedAlgorithm(header["alg"] ?? "none") }
+    let signingInput = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+    guard key.isValidSignature(signature, for: signingInput) else { throw .badSignature }
+    guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: claimsData) else {
+      throw .invalidClaims("claims are not valid JSON of the expected shape")
+    }
+    guard claims.iss == issuer else { throw .wrongIssuer(claims.iss) }
+    let seconds = now.timeIntervalSince1970
+    guard Double(claims.exp) + leeway > seconds else { throw .expired }
+    guard Double(claims.iat) - leeway <= seconds else { throw .notYetValid }
+    return try claims.principal()
+  }
+}
+
+/// Base64 with the URL alphabet and no padding (RFC 7515 §2).
+enum Base64URL {
+  static func encode(_ data: Data) -> String {
+    data.base64EncodedString()
+      .replacingOccurrences(of: "+", with: "-")
+      .replacingOccurrences(of: "/", with: "_")
+      .replacingOccurrences(of: "=", with: "")
+  }
+
+  static func decode(_ text: Substring) -> Data? {
+    var base64 = text.replacingOccurrences(of: "-", with: "+")
+      .replacingOccurrences(of: "_", with: "/")
+    guard !base64.contains("=") else { return nil }
+    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+    return Data(base64Encoded: base64)
+  }
+}

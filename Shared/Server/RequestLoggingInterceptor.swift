@@ -1,0 +1,47 @@
+public import GRPCCore
+public import Logging
+
+/// Logs every call's method, status and duration as one line, and logs unexpected errors
+/// (those not deliberately mapped to a status) as faults.
+public struct RequestLoggingInterceptor: ServerInterceptor {
+  public let logger: Logger
+
+  public init(logger: Logger) { self.logger = logger }
+
+  public func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingServerRequest<Input>,
+    context: ServerContext,
+    next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+      StreamingServerResponse<Output>
+  ) async throws -> StreamingServerResponse<Output> {
+    let start = ContinuousClock.now
+    let method = context.descriptor.fullyQualifiedMethod
+    do {
+      let response = try await next(request, context)
+      logger.debug(
+        "rpc", metadata: ["method": "\(method)", "ms": "\(elapsedMilliseconds(since: start))"])
+      return response
+    } catch let error as RPCError {
+      logger.info(
+        "rpc refused",
+        metadata: ["method": "\(method)", "code": "\(error.code)", "message": "\(error.message)"])
+      throw error
+    } catch let error as any RPCErrorConvertible {
+      logger.info(
+        "rpc refused",
+        metadata: [
+          "method": "\(method)", "code": "\(error.rpcErrorCode)",
+          "message": "\(error.rpcErrorMessage)",
+        ])
+      throw RPCError(error)
+    } catch {
+      logger.error("rpc failed", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
+      throw RPCError(code: .internalError, message: "internal error; the service logged it")
+    }
+  }
+
+  private func elapsedMilliseconds(since start: ContinuousClock.Instant) -> Int64 {
+    let elapsed = ContinuousClock.now - start
+    return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+  }
+}

@@ -1,0 +1,104 @@
+public import GRPCCore
+import GRPCNIOTransportHTTP2
+public import HallAuth
+public import HallDatabase
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+import UnixSignals
+
+/// What makes one of the platform's services: its schema's migrations, who may call what,
+/// and how to build its RPC handlers once the database is ready.
+public struct ServiceDefinition: Sendable {
+  /// Short name, also the schema: "catalog", "intake", "supervision", "rating".
+  public var name: String
+  public var migrations: [Migration]
+  public var policy: AccessPolicy
+  /// Fully qualified names of the RPC services offered, for the health service.
+  public var rpcServiceNames: [String]
+  /// Builds the handlers; runs after migrations, so it may seed data.
+  public var makeServices:
+    @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any RegistrableRPCService]
+
+  public init(
+    name: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
+    makeServices: @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws ->
+      [any RegistrableRPCService]
+  ) {
+    self.name = name
+    self.migrations = migrations
+    self.policy = policy
+    self.rpcServiceNames = rpcServiceNames
+    self.makeServices = makeServices
+  }
+}
+
+/// Runs one service: migrates its schema, then serves gRPC until a graceful shutdown, when it
+/// reports NOT_SERVING, stops taking calls and lets calls in flight finish (REL-4).
+public final class ServiceApp: Service {
+  public let definition: ServiceDefinition
+  public let settings: ServiceSettings
+  public let client: PostgresClient
+  private let logger: Logger
+  private let transport: HTTP2ServerTransport.Posix
+
+  public init(definition: ServiceDefinition, settings: ServiceSettings, logger: Logger) {
+    self.definition = definition
+    self.settings = settings
+    self.logger = logger
+    self.client = settings.database.makeClient(logger: logger)
+    self.transport = HTTP2ServerTransport.Posix(
+      address: .ipv4(host: settings.listenHost, port: settings.listenPort),
+      transportSecurity: .plaintext)
+  }
+
+  /// The port actually bound (useful when the settings asked for port 0).
+  public func listeningPort() async throws -> Int {
+    let address = try await transport.listeningAddress
+    if let ipv4 = address.ipv4 { return ipv4.port }
+    if let ipv6 = address.ipv6 { return ipv6.port }
+    throw RPCError(code: .internalError, message: "server is not bound to an IP address")
+  }
+
+  public func run() async throws {
+    try await Migrator.migrate(
+      definition.migrations, schema: definition.name, client: client, logger: logger)
+    let publicKey = try SigningKeyFile.publicKey(base64: settings.tokenPublicKey)
+    let verifier = TokenVerifier(publicKey: publicKey, issuer: settings.deployment)
+    let health = HealthService(services: definition.rpcServiceNames)
+    var policy = definition.policy
+    policy.allow(.anyone, service: "grpc.health.v1.Health", methods: ["Check", "Watch"])
+    let services = try await definition.makeServices(client, settings, logger)
+    let server = GRPCServer(
+      transport: transport,
+      services: services + [health],
+      interceptors: [
+        RequestLoggingInterceptor(logger: logger),
+        AuthInterceptor(verifier: verifier, policy: policy),
+      ])
+    try await withGracefulShutdownHandler {
+      try await withThrowingDiscardingTaskGroup { group in
+        group.addTask { try await server.serve() }
+        let port = try await self.listeningPort()
+        self.logger.info(
+          "serving", metadata: ["service": "\(self.definition.name)", "port": "\(port)"])
+      }
+    } onGracefulShutdown: {
+      health.setServing(false)
+      server.beginGracefulShutdown()
+    }
+  }
+
+  /// Runs the service with its database client until SIGTERM or SIGINT.
+  public func runUntilSignalled() async throws {
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [
+          .init(service: client),
+          .init(service: self, successTerminationBehavior: .gracefullyShutdownGroup),
+        ],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger))
+    try await group.run()
+  }
+}
