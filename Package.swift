@@ -99,7 +99,9 @@ let package = Package(
     // Tests.
     .target(
       name: "HallTestSupport",
-      dependencies: ["HallDatabase", "HallServer", postgres, logging, grpcCore, grpcHTTP2],
+      dependencies: [
+        "HallDatabase", "HallServer", "HallAuth", postgres, logging, lifecycle, grpcCore, grpcHTTP2,
+      ],
       path: "Tests/Support",
       swiftSettings: strictSettings),
     .testTarget(

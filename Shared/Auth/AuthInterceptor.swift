@@ -38,7 +38,8 @@ public struct AuthInterceptor: ServerInterceptor {
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
     context: ServerContext,
-    next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+    next:
+      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
       StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     guard let rule = policy.rule(for: context.descriptor) else {
@@ -78,7 +79,8 @@ public struct AuthInterceptor: ServerInterceptor {
     }
     let prefix = "bearer "
     guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else {
-      throw RPCError(code: .unauthenticated, message: "authorization header is not 'Bearer <token>'")
+      throw RPCError(
+        code: .unauthenticated, message: "authorization header is not 'Bearer <token>'")
     }
     do {
       return try verifier.verify(String(header.dropFirst(prefix.count)))

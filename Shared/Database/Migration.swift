@@ -65,7 +65,9 @@ public enum Migrator {
     for migration in migrations where !applied.contains(migration.version) {
       logger.info(
         "applying migration",
-        metadata: ["schema": "\(schema)", "version": "\(migration.version)", "name": "\(migration.name)"])
+        metadata: [
+          "schema": "\(schema)", "version": "\(migration.version)", "name": "\(migration.name)",
+        ])
       try await connection.withTransaction(logger: logger) { tx in
         for statement in migration.statements {
           try await tx.query(PostgresQuery(unsafeSQL: statement), logger: logger)

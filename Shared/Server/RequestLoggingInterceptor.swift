@@ -11,7 +11,8 @@ public struct RequestLoggingInterceptor: ServerInterceptor {
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
     context: ServerContext,
-    next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+    next:
+      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
       StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     let start = ContinuousClock.now
@@ -35,13 +36,15 @@ public struct RequestLoggingInterceptor: ServerInterceptor {
         ])
       throw RPCError(error)
     } catch {
-      logger.error("rpc failed", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
+      logger.error(
+        "rpc failed", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
       throw RPCError(code: .internalError, message: "internal error; the service logged it")
     }
   }
 
   private func elapsedMilliseconds(since start: ContinuousClock.Instant) -> Int64 {
     let elapsed = ContinuousClock.now - start
-    return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    return elapsed.components.seconds * 1000 + elapsed.components.attoseconds
+      / 1_000_000_000_000_000
   }
 }

@@ -22,7 +22,8 @@ public struct ServiceDefinition: Sendable {
 
   public init(
     name: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
-    makeServices: @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws ->
+    makeServices:
+      @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws ->
       [any RegistrableRPCService]
   ) {
     self.name = name

@@ -100,7 +100,8 @@ public struct ServiceSettings: Sendable {
       let password = try secret(
         "DB_PASSWORD", shape.dbPassword, "DB_PASSWORD_FILE", shape.dbPasswordFile)
     else {
-      throw Problem(description: "no database password: set HALL_DB_PASSWORD or HALL_DB_PASSWORD_FILE")
+      throw Problem(
+        description: "no database password: set HALL_DB_PASSWORD or HALL_DB_PASSWORD_FILE")
     }
     let database = DatabaseSettings(
       host: string("DB_HOST", shape.dbHost) ?? "127.0.0.1",

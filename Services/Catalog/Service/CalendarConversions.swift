@@ -26,13 +26,15 @@ enum CalendarConversions {
       do {
         holidays.append(try Holiday(name: holiday.name, firstDay: first, lastDay: last))
       } catch {
-        throw .invalidArgument(field: "calendar_year.holidays[\(index)]", message: error.description)
+        throw .invalidArgument(
+          field: "calendar_year.holidays[\(index)]", message: error.description)
       }
     }
     var makeUpDays: [MakeUpDay] = []
     for (index, day) in year.makeUpDays.enumerated() {
       makeUpDays.append(
-        MakeUpDay(date: try date(day.date, "make_up_days[\(index)].date"), holiday: day.holidayName))
+        MakeUpDay(date: try date(day.date, "make_up_days[\(index)].date"), holiday: day.holidayName)
+      )
     }
     guard (2000...2200).contains(year.year) else {
       throw .invalidArgument(field: "calendar_year.year", message: "must be 2000 to 2200")

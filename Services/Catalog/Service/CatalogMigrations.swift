@@ -113,12 +113,16 @@ enum CatalogMigrations {
           version integer NOT NULL,
           body bytea NOT NULL,
           name text NOT NULL,
+          search_text text NOT NULL,
+          search_grams text[] NOT NULL,
+          department_ids text[] NOT NULL,
           cancels boolean NOT NULL,
           effective_day integer NOT NULL,
           published_at timestamptz NOT NULL DEFAULT now(),
           published_by text NOT NULL,
           PRIMARY KEY (bundle_code, version))
         """,
+        "CREATE INDEX bundle_versions_grams ON bundle_versions USING gin (search_grams)",
         """
         CREATE TABLE calendar_years (
           year integer PRIMARY KEY,

@@ -308,7 +308,8 @@ extension CatalogRPC {
       ).collect()
       guard let row = rows.first else {
         throw ServiceError.failedPrecondition(
-          "member item \(code) (member_item_codes[\(index)]) has no published version in force on \(day)")
+          "member item \(code) (member_item_codes[\(index)]) has no published version in force on \(day)"
+        )
       }
       let version = try Hall_Catalog_V1_ItemVersion(bytea: try row.decode(ByteBuffer.self))
       guard !version.cancels else {
@@ -356,7 +357,8 @@ extension CatalogRPC {
       throw ServiceError.invalidArgument(
         field: "effective_date",
         message:
-          "must not be before the latest version's effective date \(CivilDate(dayNumber: Int(latest)))")
+          "must not be before the latest version's effective date \(CivilDate(dayNumber: Int(latest)))"
+      )
     }
   }
 
@@ -366,10 +368,12 @@ extension CatalogRPC {
   ) async throws {
     try await connection.query(
       """
-      INSERT INTO bundle_versions (bundle_code, version, body, name, cancels, effective_day,
-        published_by)
+      INSERT INTO bundle_versions (bundle_code, version, body, name, search_text, search_grams,
+        department_ids, cancels, effective_day, published_by)
       VALUES (\(version.bundleCode), \(version.version), \(try version.bytea()),
-        \(version.spec.name), \(version.cancels), \(Int32(effective.dayNumber)), \(actor))
+        \(version.spec.name), \(SearchGrams.normalized(version.spec.name)),
+        \(SearchGrams.indexGrams(of: version.spec.name)), \(version.departmentIds),
+        \(version.cancels), \(Int32(effective.dayNumber)), \(actor))
       """, logger: logger)
     try await Audit.record(
       version.cancels ? "cancel_bundle" : "publish_bundle", target: "bundle:\(version.bundleCode)",

@@ -95,7 +95,9 @@ extension CatalogRPC {
     let rows = try await db.query("SELECT body FROM calendar_years ORDER BY year", logger: logger)
       .collect()
     return try .with {
-      $0.years = try rows.map { try Hall_Catalog_V1_CalendarYear(bytea: try $0.decode(ByteBuffer.self)) }
+      $0.years = try rows.map {
+        try Hall_Catalog_V1_CalendarYear(bytea: try $0.decode(ByteBuffer.self))
+      }
     }
   }
 
@@ -170,8 +172,7 @@ extension CatalogRPC {
   }
 
   /// Whether every year between two instants has an arrangement.
-  private static func defined(_ calendar: WorkingCalendar, from start: Date, to end: Date) -> Bool
-  {
+  private static func defined(_ calendar: WorkingCalendar, from start: Date, to end: Date) -> Bool {
     let first = CivilDate(chinaStandardTimeOf: start).year
     let last = CivilDate(chinaStandardTimeOf: end).year
     return (first...max(first, last)).allSatisfy { calendar.isDefined(year: $0) }

@@ -56,7 +56,8 @@ extension CatalogRPC {
     return try await db.transaction(logger: logger) { connection in
       let state = try await lockItem(request.code, connection: connection)
       guard state != .cancelled else {
-        throw ServiceError.failedPrecondition("item \(request.code) is cancelled; it cannot be edited")
+        throw ServiceError.failedPrecondition(
+          "item \(request.code) is cancelled; it cannot be edited")
       }
       try await checkNameFree(request.spec.name, forItem: request.code, connection: connection)
       try await connection.query(
@@ -294,7 +295,8 @@ extension CatalogRPC {
       throw ServiceError.invalidArgument(
         field: "effective_date",
         message:
-          "must not be before the latest version's effective date \(CivilDate(dayNumber: Int(latest)))")
+          "must not be before the latest version's effective date \(CivilDate(dayNumber: Int(latest)))"
+      )
     }
   }
 

@@ -88,7 +88,9 @@ extension CatalogRPC {
     ).collect()
     var response = Hall_Catalog_V1_ListDepartmentsResponse()
     response.departments = try rows.prefix(size).map(Self.department)
-    if rows.count > size { response.nextPageToken = Paging.token(after: response.departments.last?.id) }
+    if rows.count > size {
+      response.nextPageToken = Paging.token(after: response.departments.last?.id)
+    }
     return response
   }
 

@@ -53,7 +53,8 @@ struct CatalogRPC: Hall_Catalog_V1_CatalogService.SimpleServiceProtocol {
         "UpdateItemDraft", "PublishItem", "CancelItem", "CreateBundle", "UpdateBundleDraft",
         "PublishBundle", "CancelBundle", "PutCalendarYear", "SetHallHours",
       ])
-    policy.allow(.roles([.catalogAdmin, .service]), service: service, methods: ["GetItem", "GetBundle"])
+    policy.allow(
+      .roles([.catalogAdmin, .service]), service: service, methods: ["GetItem", "GetBundle"])
     return policy
   }
 

@@ -50,7 +50,8 @@ enum ItemValidator {
       if let phrase = VagueWording.refusedPhrase(in: condition) {
         throw fail(
           "conditions[\(index)]",
-          "vague or catch-all wording \"\(phrase)\" is not allowed in a guide (CAT-6); name each condition")
+          "vague or catch-all wording \"\(phrase)\" is not allowed in a guide (CAT-6); name each condition"
+        )
       }
     }
     try validateLimits(spec, fail: fail)
@@ -128,7 +129,8 @@ enum ItemValidator {
       guard (0...spec.statutoryLimitWorkingDays).contains(step.limitWorkingDays) else {
         throw fail(
           "steps[\(index)].limit_working_days",
-          "must be 0 to the statutory limit (\(spec.statutoryLimitWorkingDays)), got \(step.limitWorkingDays)")
+          "must be 0 to the statutory limit (\(spec.statutoryLimitWorkingDays)), got \(step.limitWorkingDays)"
+        )
       }
     }
     for (index, procedure) in spec.specialProcedures.enumerated() {
@@ -244,13 +246,15 @@ enum ItemValidator {
         if let phrase = VagueWording.refusedPhrase(in: text) {
           throw fail(
             "\(path).\(part)",
-            "vague or catch-all wording \"\(phrase)\" is not allowed in a guide (CAT-6); name each material")
+            "vague or catch-all wording \"\(phrase)\" is not allowed in a guide (CAT-6); name each material"
+          )
         }
       }
       switch material.form {
       case .original:
         guard material.originalCount >= 1, material.copyCount == 0 else {
-          throw fail("\(path).original_count", "an original needs original_count ≥ 1 and copy_count 0")
+          throw fail(
+            "\(path).original_count", "an original needs original_count ≥ 1 and copy_count 0")
         }
       case .copy:
         guard material.copyCount >= 1, material.originalCount == 0 else {
@@ -285,7 +289,8 @@ enum ItemValidator {
       {
         throw fail(
           "\(path).certificate_id",
-          "\"\(material.name)\" is a certificate (证明) and must point at a certificate-list entry (CAT-4)")
+          "\"\(material.name)\" is a certificate (证明) and must point at a certificate-list entry (CAT-4)"
+        )
       }
     }
   }

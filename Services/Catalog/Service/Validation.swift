@@ -29,7 +29,9 @@ enum Identifiers {
 enum Text {
   /// A required, non-blank text of bounded length.
   static func require(_ text: String, field: String, max: Int) throws(ServiceError) {
-    guard !text.trimmed.isEmpty else { throw .invalidArgument(field: field, message: "is required") }
+    guard !text.trimmed.isEmpty else {
+      throw .invalidArgument(field: field, message: "is required")
+    }
     guard text.count <= max else {
       throw .invalidArgument(field: field, message: "is longer than \(max) characters")
     }

@@ -395,15 +395,18 @@ public nonisolated struct Hall_Catalog_V1_GetGuideRequest: Sendable {
   fileprivate var _asOf: Hall_Common_V1_CivilDate? = nil
 }
 
+/// Results list the matching one-thing bundles first, then the matching items, each in code
+/// order. Bundles are left out when level or channel is given (those describe items).
 public nonisolated struct Hall_Catalog_V1_SearchGuidesRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Chinese keyword matched as a substring of the item name, e.g. "餐馆"; may be empty.
+  /// Chinese keyword matched as a substring of the item or bundle name, e.g. "餐馆" finds the
+  /// bundle "开办餐馆、饭店"; may be empty.
   public var keyword: String = String()
 
-  /// Only items of this department, when set.
+  /// Only items of this department, and bundles it takes part in, when set.
   public var departmentID: String = String()
 
   /// Only items exercised at this level, when set.

@@ -978,29 +978,47 @@ public nonisolated struct Hall_Catalog_V1_Item: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-/// A guide as the public reads it: the version of an item in force on a given day.
+/// A guide as the public reads it: the version of an item, or of a one-thing bundle, in force
+/// on a given day.
 public nonisolated struct Hall_Catalog_V1_Guide: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var version: Hall_Catalog_V1_ItemVersion {
-    get {_version ?? Hall_Catalog_V1_ItemVersion()}
-    set {_version = newValue}
-  }
-  /// Returns true if `version` has been explicitly set.
-  public var hasVersion: Bool {self._version != nil}
-  /// Clears the value of `version`. Subsequent reads from it will return its default value.
-  public mutating func clearVersion() {self._version = nil}
+  public var subject: Hall_Catalog_V1_Guide.OneOf_Subject? = nil
 
-  /// Name of the owning department, for display.
+  /// An item's guide.
+  public var version: Hall_Catalog_V1_ItemVersion {
+    get {
+      if case .version(let v)? = subject {return v}
+      return Hall_Catalog_V1_ItemVersion()
+    }
+    set {subject = .version(newValue)}
+  }
+
+  /// A one-thing bundle's guide [一件事办事指南].
+  public var bundle: Hall_Catalog_V1_BundleVersion {
+    get {
+      if case .bundle(let v)? = subject {return v}
+      return Hall_Catalog_V1_BundleVersion()
+    }
+    set {subject = .bundle(newValue)}
+  }
+
+  /// Name of the owning department (the lead department of a bundle), for display.
   public var departmentName: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  public init() {}
+  public nonisolated enum OneOf_Subject: Equatable, Sendable {
+    /// An item's guide.
+    case version(Hall_Catalog_V1_ItemVersion)
+    /// A one-thing bundle's guide [一件事办事指南].
+    case bundle(Hall_Catalog_V1_BundleVersion)
 
-  fileprivate var _version: Hall_Catalog_V1_ItemVersion? = nil
+  }
+
+  public init() {}
 }
 
 /// A material of a bundle's merged list, with the member items that ask for it.
@@ -2207,7 +2225,7 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Guide"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}department_name\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}department_name\0\u{1}bundle\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2215,8 +2233,33 @@ nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobu
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._version) }()
+      case 1: try {
+        var v: Hall_Catalog_V1_ItemVersion?
+        var hadOneofValue = false
+        if let current = self.subject {
+          hadOneofValue = true
+          if case .version(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.subject = .version(v)
+        }
+      }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.departmentName) }()
+      case 3: try {
+        var v: Hall_Catalog_V1_BundleVersion?
+        var hadOneofValue = false
+        if let current = self.subject {
+          hadOneofValue = true
+          if case .bundle(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.subject = .bundle(v)
+        }
+      }()
       default: break
       }
     }
@@ -2227,17 +2270,20 @@ nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobu
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._version {
+    try { if case .version(let v)? = self.subject {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
     } }()
     if !self.departmentName.isEmpty {
       try visitor.visitSingularStringField(value: self.departmentName, fieldNumber: 2)
     }
+    try { if case .bundle(let v)? = self.subject {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Hall_Catalog_V1_Guide, rhs: Hall_Catalog_V1_Guide) -> Bool {
-    if lhs._version != rhs._version {return false}
+    if lhs.subject != rhs.subject {return false}
     if lhs.departmentName != rhs.departmentName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

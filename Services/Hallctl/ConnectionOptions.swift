@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+
+/// Where a service listens and who is calling; flags win over HALL_* variables.
+struct ConnectionOptions: ParsableArguments {
+  @Option(help: "Service address host:port (default: $HALL_CATALOG_ADDR or 127.0.0.1:50051).")
+  var server: String?
+
+  @Option(help: "Bearer token (default: $HALL_TOKEN, or the file named by $HALL_TOKEN_FILE).")
+  var token: String?
+
+  @Flag(help: "Print JSON instead of tables.")
+  var json = false
+
+  func address(defaultVariable: String, defaultPort: Int) throws -> (host: String, port: Int) {
+    let text =
+      server ?? ProcessInfo.processInfo.environment[defaultVariable] ?? "127.0.0.1:\(defaultPort)"
+    let parts = text.split(separator: ":")
+    guard parts.count == 2, let port = Int(parts[1]) else {
+      throw ValidationError("--server must be host:port, got \(text)")
+    }
+    return (String(parts[0]), port)
+  }
+
+  func bearerToken() throws -> String? {
+    if let token { return token }
+    let environment = ProcessInfo.processInfo.environment
+    if let token = environment["HALL_TOKEN"] { return token }
+    if let file = environment["HALL_TOKEN_FILE"] {
+      return try String(contentsOfFile: file, encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    return nil
+  }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import HallAuth
+
+struct KeysCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "keys", abstract: "Manage the deployment's token signing key.",
+    subcommands: [Generate.self])
+
+  struct Generate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Create an Ed25519 key pair: signing.key (keep secret) and signing.pub.",
+      discussion: """
+        Services verify tokens with signing.pub (HALL_TOKEN_PUBLIC_KEY_FILE); only whoever
+        mints tokens needs signing.key. An existing key is never overwritten.
+        """)
+
+    @Option(help: "Folder to write the two files into.")
+    var out: String
+
+    func run() throws {
+      let folder = URL(fileURLWithPath: out)
+      let privatePath = folder.appendingPathComponent("signing.key").path
+      let publicPath = folder.appendingPathComponent("signing.pub").path
+      guard !FileManager.default.fileExists(atPath: privatePath) else {
+        throw ValidationError("\(privatePath) exists; refusing to replace a deployment's key")
+      }
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      let privateKey = SigningKeyFile.generatePrivateKey()
+      guard
+        FileManager.default.createFile(
+          atPath: privatePath, contents: Data(privateKey.utf8),
+          attributes: [.posixPermissions: 0o600])
+      else { throw ValidationError("cannot write \(privatePath)") }
+      try SigningKeyFile.publicKeyBase64(ofPrivate: privateKey)
+        .write(toFile: publicPath, atomically: true, encoding: .utf8)
+      print("wrote \(privatePath) and \(publicPath)")
+    }
+  }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "token", abstract: "Mint bearer tokens for staff, applicants and services.",
+    subcommands: [Mint.self])
+
+  struct Mint: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print a signed token for one person (or service) in one role.")
+
+    @Option(help: "The deployment's private key file (signing.key).")
+    var key: String
+
+    @Option(help: "Deployment name; services accept only tokens it issued.")
+    var deployment: String = "local"
+
+    @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var role: String
+
+    @Option(help: "Who: staff number, applicant id or service name.")
+    var subject: String
+
+    @Option(help: "Department the caller acts for.")
+    var department: String?
+
+    @Option(help: "Region code (GB/T 2260) of the caller's hall or deployment.")
+    var region: String?
+
+    @Option(help: "Hall the caller works in (clerks).")
+    var hall: String?
+
+    @Option(help: "Lifetime in hours.")
+    var hours: Double = 8
+
+    func run() throws {
+      guard let role = Role(rawValue: role) else {
+        throw ValidationError(
+          "unknown role \(role); one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      guard hours > 0, hours <= 24 * 366 else {
+        throw ValidationError("--hours must be between 0 and 8784")
+      }
+      let keyText = try String(contentsOfFile: key, encoding: .utf8)
+      let signer = TokenSigner(
+        privateKey: try SigningKeyFile.privateKey(base64: keyText), issuer: deployment)
+      let principal = Principal(
+        subject: subject, role: role, departmentID: department, regionCode: region, hallID: hall)
+      print(try signer.mint(principal, lifetime: hours * 3600))
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import Foundation
+public import HallAuth
+public import HallServer
+import Logging
+import ServiceLifecycle
+
+/// The deployment's key pair for one test process, and tokens signed with it.
+public enum TestKeys {
+  public static let deployment = "test-deployment"
+  public static let privateKey = SigningKeyFile.generatePrivateKey()
+  public static let signer = TokenSigner(
+    privateKey: try! SigningKeyFile.privateKey(base64: privateKey), issuer: deployment)
+
+  public static func token(
+    _ role: Role, subject: String = "tester", department: String? = nil, region: String? = nil
+  ) -> String {
+    try! signer.mint(
+      Principal(subject: subject, role: role, departmentID: department, regionCode: region))
+  }
+}
+
+/// One service running in-process on an ephemeral port against its own fresh database,
+/// exactly as its executable runs it (migrations, interceptors, health).
+public final class TestService: Sendable {
+  public let port: Int
+  private let group: ServiceGroup
+  private let task: Task<Void, any Error>
+
+  private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+    self.port = port
+    self.group = group
+    self.task = task
+  }
+
+  public static func start(_ definition: ServiceDefinition) async throws -> TestService {
+    let database = try await TestCluster.shared.makeDatabase(service: definition.name)
+    let settings = ServiceSettings(
+      deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: 0,
+      tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
+      database: database)
+    var logger = Logger(label: "test.\(definition.name)")
+    logger.logLevel = .warning
+    let app = ServiceApp(definition: definition, settings: settings, logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [.init(service: app.client), .init(service: app)], logger: logger))
+    let task = Task { try await group.run() }
+    let port = try await app.listeningPort()
+    return TestService(port: port, group: group, task: task)
+  }
+
+  public func stop() async throws {
+    await group.triggerGracefulShutdown()
+    try await task.value
+  }
+
+  /// Starts the service, runs `body` with its port, and always stops it.
+  public static func with<Result: Sendable>(
+    _ definition: ServiceDefinition, _ body: (TestService) async throws -> Result
+  ) async throws -> Result {
+    let service = try await start(definition)
+    do {
+      let result = try await body(service)
+      try await service.stop()
+      return result
+    } catch {
+      try? await service.stop()
+      throw error
+    }
+  }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs what a fresh machine lacks (PostgreSQL), then builds and runs
+# every test. Tests start their own throw-away PostgreSQL cluster; nothing else is needed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+"$root/deploy/install-toolchain-deps.sh"
+swift build --build-tests
+swift test --skip-build "$@"
