@@ -12,9 +12,20 @@ public enum Outbox {
     let bytes: [UInt8] = try payload.serializedBytes()
     try await connection.query(
       """
-      INSERT INTO outbox (event_type, aggregate_id, payload)
-      VALUES (\(type), \(aggregateID), \(ByteBuffer(bytes: bytes)))
+      INSERT INTO outbox (event_type, aggregate_id, payload_type, payload)
+      VALUES (\(type), \(aggregateID), \(Swift.type(of: payload).protoMessageName),
+        \(ByteBuffer(bytes: bytes)))
       """, logger: logger)
-    try await connection.query("SELECT pg_notify('outbox', '')", logger: logger)
+    // Wakes the sequencer when the transaction commits (notifications wait for commit).
+    try await connection.query(
+      "SELECT pg_notify(\(OutboxChannels.appended) || current_schema(), '')", logger: logger)
   }
+}
+
+/// The notification channels of the outbox: rows appended (for the sequencer), rows numbered
+/// (for open feed streams). Channels are per database and services may share one, so each
+/// name ends with the service's schema.
+public enum OutboxChannels {
+  public static let appended = "hall_outbox_appended_"
+  public static let numbered = "hall_outbox_numbered_"
 }

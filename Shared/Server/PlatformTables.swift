@@ -1,8 +1,9 @@
 import HallDatabase
 
 /// Tables every service keeps in its own schema: the request log that makes creating calls
-/// idempotent (REL-1), the audit trail (SEC-3) and the transactional outbox of its events
-/// (REL-2). Each service lists these statements in its first migration.
+/// idempotent (REL-1), the audit trail (SEC-3), the transactional outbox of its events and
+/// the cursors of the feeds it consumes (REL-2). Each service lists these statements in its
+/// first migration.
 public enum PlatformTables {
   public static let statements: [String] = [
     """
@@ -24,15 +25,29 @@ public enum PlatformTables {
       detail text NOT NULL DEFAULT '')
     """,
     "CREATE INDEX audit_log_target ON audit_log (target, at)",
+    // The outbox (REL-2). A row gets its feed position only after its transaction has
+    // committed, from the sequencer (OutboxSequencer), so positions follow visibility and a
+    // reader that has passed position N can never be overtaken by a late commit.
     """
     CREATE TABLE outbox (
-      position bigserial PRIMARY KEY,
-      xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      id bigserial PRIMARY KEY,
+      position bigint UNIQUE,
       event_type text NOT NULL,
       aggregate_id text NOT NULL,
-      occurred_at timestamptz NOT NULL DEFAULT now(),
+      occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      payload_type text NOT NULL,
       payload bytea NOT NULL)
     """,
-    "CREATE INDEX outbox_xid ON outbox (xid)",
+    "CREATE INDEX outbox_unnumbered ON outbox (id) WHERE position IS NULL",
+    // Where each feed this service consumes has got to (REL-2): the cursor is stored in the
+    // same transaction as the event's effects.
+    """
+    CREATE TABLE consumer_cursors (
+      subscription text PRIMARY KEY,
+      cursor bigint NOT NULL DEFAULT 0,
+      head_cursor bigint NOT NULL DEFAULT 0,
+      last_event_at timestamptz,
+      applied_at timestamptz NOT NULL DEFAULT now())
+    """,
   ]
 }

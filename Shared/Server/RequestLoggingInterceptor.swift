@@ -1,5 +1,7 @@
 public import GRPCCore
+import HallDatabase
 public import Logging
+import PostgresNIO
 
 /// Logs every call's method, status and duration as one line, and logs unexpected errors
 /// (those not deliberately mapped to a status) as faults.
@@ -35,6 +37,16 @@ public struct RequestLoggingInterceptor: ServerInterceptor {
           "message": "\(error.rpcErrorMessage)",
         ])
       throw RPCError(error)
+    } catch let error as PSQLError where error.sqlState == "23505" {
+      // Two calls raced to create the same record; the loser gets the answer it would have
+      // got a moment later.
+      logger.info("rpc refused", metadata: ["method": "\(method)", "code": "already_exists"])
+      throw RPCError(
+        code: .alreadyExists,
+        message:
+          "a record with the same key was created at the same time: \(error.constraintName ?? "")")
+    } catch let error as PSQLError where error.sqlState == "40001" || error.sqlState == "40P01" {
+      throw RPCError(code: .unavailable, message: "the call collided with another; retry it")
     } catch {
       logger.error(
         "rpc failed", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])

@@ -1,6 +1,7 @@
 public import GRPCCore
 import GRPCNIOTransportHTTP2
 public import HallAuth
+import HallContracts
 public import HallDatabase
 public import Logging
 public import PostgresNIO
@@ -69,24 +70,47 @@ public final class ServiceApp: Service {
     let health = HealthService(services: definition.rpcServiceNames)
     var policy = definition.policy
     policy.allow(.anyone, service: "grpc.health.v1.Health", methods: ["Check", "Watch"])
+    // The feed carries every change, personal data included: only other services and the
+    // deployment above (district link) read it.
+    policy.allow(
+      .roles([.service, .districtLink]),
+      service: Hall_Events_V1_EventFeed.descriptor.fullyQualifiedService, methods: ["Subscribe"])
+    let feed = OutboxFeed(
+      client: client, schema: definition.name,
+      producer: "\(definition.name)@\(settings.deployment)", logger: logger)
     let services = try await definition.makeServices(client, settings, logger)
     let server = GRPCServer(
       transport: transport,
-      services: services + [health],
+      services: services + [health, EventFeedService(feed: feed)],
       interceptors: [
         RequestLoggingInterceptor(logger: logger),
         AuthInterceptor(verifier: verifier, policy: policy),
       ])
     try await withGracefulShutdownHandler {
-      try await withThrowingDiscardingTaskGroup { group in
+      try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.serve() }
+        group.addTask { await feed.run() }
         let port = try await self.listeningPort()
         self.logger.info(
           "serving", metadata: ["service": "\(self.definition.name)", "port": "\(port)"])
+        // The server returns once drained; the feed then has nobody left to wake.
+        try await group.next()
+        group.cancelAll()
       }
     } onGracefulShutdown: {
       health.setServing(false)
+      feed.beginShutdown()
       server.beginGracefulShutdown()
+    }
+  }
+
+  /// Applies the migrations and returns, without serving.
+  public func migrateOnly() async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { await self.client.run() }
+      defer { group.cancelAll() }
+      try await Migrator.migrate(
+        definition.migrations, schema: definition.name, client: client, logger: logger)
     }
   }
 

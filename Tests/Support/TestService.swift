@@ -1,7 +1,9 @@
 import Foundation
 public import HallAuth
+public import HallDatabase
 public import HallServer
 import Logging
+public import PostgresNIO
 import ServiceLifecycle
 
 /// The deployment's key pair for one test process, and tokens signed with it.
@@ -23,17 +25,30 @@ public enum TestKeys {
 /// exactly as its executable runs it (migrations, interceptors, health).
 public final class TestService: Sendable {
   public let port: Int
+  /// The service's database, for tests that look at what it stored.
+  public let database: DatabaseSettings
   private let group: ServiceGroup
   private let task: Task<Void, any Error>
 
-  private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+  private init(
+    port: Int, database: DatabaseSettings, group: ServiceGroup, task: Task<Void, any Error>
+  ) {
     self.port = port
+    self.database = database
     self.group = group
     self.task = task
   }
 
-  public static func start(_ definition: ServiceDefinition) async throws -> TestService {
-    let database = try await TestCluster.shared.makeDatabase(service: definition.name)
+  /// Starts the service on a new database, or on `database` to run a second instance.
+  public static func start(
+    _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil
+  ) async throws -> TestService {
+    let database: DatabaseSettings
+    if let existing {
+      database = existing
+    } else {
+      database = try await TestCluster.shared.makeDatabase(service: definition.name)
+    }
     let settings = ServiceSettings(
       deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: 0,
       tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
@@ -46,7 +61,7 @@ public final class TestService: Sendable {
         services: [.init(service: app.client), .init(service: app)], logger: logger))
     let task = Task { try await group.run() }
     let port = try await app.listeningPort()
-    return TestService(port: port, group: group, task: task)
+    return TestService(port: port, database: database, group: group, task: task)
   }
 
   public func stop() async throws {
@@ -66,6 +81,20 @@ public final class TestService: Sendable {
     } catch {
       try? await service.stop()
       throw error
+    }
+  }
+}
+
+extension DatabaseSettings {
+  /// Runs `body` with a client connected as the service's role.
+  public func withClient<Result: Sendable>(
+    _ body: @Sendable (PostgresClient) async throws -> Result
+  ) async throws -> Result {
+    let client = makeClient(logger: Logger(label: "test.database"))
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { await client.run() }
+      defer { group.cancelAll() }
+      return try await body(client)
     }
   }
 }

@@ -11,14 +11,18 @@ struct CatalogMain: AsyncParsableCommand {
     abstract: "The catalog service: items, guides, bundles, lists and the working calendar.",
     discussion: """
       Settings come from an optional JSON file (--config) and HALL_* environment variables,
-      which win. See deploy/README.md for every setting.
+      which win. The README lists every setting.
       """)
 
   @Option(help: "JSON settings file.")
   var config: String?
 
+  @Flag(help: "Apply the schema's migrations and exit.")
+  var migrateOnly = false
+
   func run() async throws {
     try await ServiceMain.run(
-      definition: Catalog.definition, defaultPort: 50051, configFile: config)
+      definition: Catalog.definition, defaultPort: 50051, configFile: config,
+      migrateOnly: migrateOnly)
   }
 }

@@ -1,0 +1,51 @@
+import Foundation
+public import GRPCCore
+public import HallContracts
+import SwiftProtobuf
+
+/// Serves a service's outbox as `hall.events.v1.EventFeed` (REL-2): what is there after the
+/// caller's cursor, then new events as they are numbered, with heartbeats while idle.
+public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
+  let feed: OutboxFeed
+  static let batch = 500
+
+  public init(feed: OutboxFeed) { self.feed = feed }
+
+  public func subscribe(
+    request: Hall_Events_V1_SubscribeRequest,
+    response: RPCWriter<Hall_Events_V1_SubscribeResponse>,
+    context: ServerContext
+  ) async throws {
+    guard request.afterCursor >= 0 else {
+      throw ServiceError.invalidArgument(field: "after_cursor", message: "must not be negative")
+    }
+    var cursor = request.afterCursor
+    let prefixes = request.typePrefixes
+    while !Task.isCancelled, !feed.isStopping {
+      let generation = feed.generation
+      let events = try await feed.read(after: cursor, limit: Self.batch)
+      var skipped = false
+      for event in events {
+        if prefixes.isEmpty || prefixes.contains(where: { event.type.hasPrefix($0) }) {
+          try await response.write(.with { $0.event = event })
+        } else {
+          skipped = true
+        }
+        cursor = event.cursor
+      }
+      if events.count == Self.batch { continue }
+      if skipped || events.isEmpty {
+        let head = try await feed.head()
+        try await response.write(
+          .with {
+            $0.heartbeat = .with {
+              $0.cursor = cursor
+              $0.headCursor = head
+              $0.time = .init(date: Date())
+            }
+          })
+      }
+      _ = await feed.waitForChange(after: generation)
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+public import HallContracts
+import HallDatabase
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+import SwiftProtobuf
+
+/// A feed this service consumes: whose, where, and under which name its cursor is kept.
+public struct FeedSubscription: Sendable {
+  /// Name of the cursor row, e.g. "catalog" for intake's copy of the catalog.
+  public var name: String
+  public var host: String
+  public var port: Int
+  /// The consumer's own service token.
+  public var token: String?
+  /// Only events whose type starts with one of these; all when empty.
+  public var typePrefixes: [String]
+
+  public init(
+    name: String, host: String, port: Int, token: String?, typePrefixes: [String] = []
+  ) {
+    self.name = name
+    self.host = host
+    self.port = port
+    self.token = token
+    self.typePrefixes = typePrefixes
+  }
+}
+
+/// How far a consumer has got, for people and dashboards.
+public struct ConsumerLag: Sendable, Equatable {
+  public var cursor: Int64
+  public var headCursor: Int64
+  /// Events the producer has served that are not applied yet.
+  public var events: Int64 { max(0, headCursor - cursor) }
+  /// Age of the newest applied event when behind; 0 when caught up.
+  public var seconds: Double
+}
+
+/// The consumer side of a feed (REL-2): applies each event and stores the cursor in one
+/// transaction of the consumer's own schema, so an event is applied exactly once whatever
+/// the network redelivers. Only one instance of a service applies a subscription at a time
+/// (a session advisory lock); the others wait and take over when its connection dies.
+public final class FeedConsumer: Service {
+  public typealias Apply = @Sendable (Hall_Events_V1_Event, PostgresConnection) async throws -> Void
+
+  public let subscription: FeedSubscription
+  let client: PostgresClient
+  let logger: Logger
+  let apply: Apply
+  /// Reconnection backoff bounds; a session that lasted a while starts again from the minimum.
+  let minimumBackoff = Duration.milliseconds(100)
+  let maximumBackoff = Duration.seconds(5)
+
+  public init(
+    subscription: FeedSubscription, client: PostgresClient, logger: Logger, apply: @escaping Apply
+  ) {
+    self.subscription = subscription
+    self.client = client
+    self.logger = logger
+    self.apply = apply
+  }
+
+  public func run() async throws {
+    var backoff = minimumBackoff
+    while !Task.isCancelled {
+      let started = ContinuousClock.now
+      do {
+        try await runWhileLeader()
+      } catch {
+        if Task.isCancelled { break }
+        if ContinuousClock.now - started > .seconds(10) { backoff = minimumBackoff }
+        logger.warning(
+          "feed consumer interrupted; reconnecting",
+          metadata: [
+            "subscription": "\(subscription.name)", "error": "\(error)",
+            "backoff": "\(backoff)",
+          ])
+        try? await Task.sleep(for: backoff)
+        backoff = min(backoff * 2, maximumBackoff)
+      }
+    }
+  }
+
+  /// Holds the subscription's lock on one connection while streaming and applying.
+  private func runWhileLeader() async throws {
+    let lockKey = "hall.consumer.\(subscription.name)"
+    try await client.withConnection { lockConnection in
+      while true {
+        try Task.checkCancellation()
+        let rows = try await lockConnection.query(
+          "SELECT pg_try_advisory_lock(hashtext(\(lockKey)))", logger: logger
+        ).collect()
+        if try rows.first?.decode(Bool.self) == true { break }
+        try await Task.sleep(for: .milliseconds(500))
+      }
+      defer {
+        // The lock goes with the connection; release it for a clean hand-over too.
+        Task { [logger] in
+          _ = try? await lockConnection.query(
+            "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
+        }
+      }
+      try await stream()
+    }
+  }
+
+  private func stream() async throws {
+    let name = subscription.name
+    try await client.query(
+      "INSERT INTO consumer_cursors (subscription) VALUES (\(name)) ON CONFLICT DO NOTHING",
+      logger: logger)
+    let start = try await client.query(
+      "SELECT cursor FROM consumer_cursors WHERE subscription = \(name)", logger: logger
+    ).collect()
+    let after = try start[0].decode(Int64.self)
+    logger.info("subscribing", metadata: ["subscription": "\(name)", "after": "\(after)"])
+    try await ServiceClient.with(
+      host: subscription.host, port: subscription.port, token: subscription.token
+    ) { grpc in
+      let feed = Hall_Events_V1_EventFeed.Client(wrapping: grpc)
+      let request = Hall_Events_V1_SubscribeRequest.with {
+        $0.afterCursor = after
+        $0.typePrefixes = subscription.typePrefixes
+      }
+      try await feed.subscribe(request) { response in
+        for try await message in response.messages {
+          switch message.item {
+          case .event(let event):
+            try await self.handle(event)
+          case .heartbeat(let heartbeat):
+            try await self.record(heartbeat)
+          case nil:
+            break
+          }
+        }
+      }
+    }
+  }
+
+  /// Applies one event unless its cursor is already stored; the cursor row's lock makes a
+  /// concurrent applier (a former leader still finishing) wait and then skip.
+  func handle(_ event: Hall_Events_V1_Event) async throws {
+    let name = subscription.name
+    try await client.transaction(logger: logger) { connection in
+      let rows = try await connection.query(
+        "SELECT cursor FROM consumer_cursors WHERE subscription = \(name) FOR UPDATE",
+        logger: logger
+      ).collect()
+      guard let stored = try rows.first?.decode(Int64.self), event.cursor > stored else { return }
+      try await apply(event, connection)
+      try await connection.query(
+        """
+        UPDATE consumer_cursors SET cursor = \(event.cursor),
+          head_cursor = greatest(head_cursor, \(event.cursor)),
+          last_event_at = \(event.occurredAt.date), applied_at = now()
+        WHERE subscription = \(name)
+        """, logger: logger)
+    }
+  }
+
+  /// A heartbeat: everything up to its cursor is delivered, so filtered-out events move the
+  /// cursor on too; its head tells the lag.
+  private func record(_ heartbeat: Hall_Events_V1_Heartbeat) async throws {
+    try await client.query(
+      """
+      UPDATE consumer_cursors SET cursor = greatest(cursor, \(heartbeat.cursor)),
+        head_cursor = \(heartbeat.headCursor)
+      WHERE subscription = \(subscription.name)
+      """, logger: logger)
+  }
+
+  /// The consumer's lag as stored: in events, and in seconds since the newest applied event.
+  public static func lag(of subscription: String, client: PostgresClient) async throws
+    -> ConsumerLag?
+  {
+    let rows = try await client.query(
+      """
+      SELECT cursor, head_cursor,
+        CASE WHEN head_cursor > cursor
+          THEN extract(epoch FROM now() - last_event_at)::float8 ELSE 0 END
+      FROM consumer_cursors WHERE subscription = \(subscription)
+      """
+    ).collect()
+    guard let row = rows.first else { return nil }
+    let (cursor, head, seconds) = try row.decode((Int64, Int64, Double?).self)
+    return ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0)
+  }
+}

@@ -1,0 +1,187 @@
+import Foundation
+public import HallContracts
+import HallDatabase
+public import Logging
+public import PostgresNIO
+import SwiftProtobuf
+import Synchronization
+
+/// The producer side of a service's event feed (REL-2).
+///
+/// The ordering trap: positions taken before commit let a later position commit first, and a
+/// reader that has moved past it would skip the earlier one for ever. Here an outbox row has
+/// no position until its transaction has committed: the sequencer numbers the committed,
+/// unnumbered rows in insertion order, one pass at a time under an advisory lock, so every
+/// position a reader can see is final and nothing can later appear below it. Two changes to
+/// one aggregate are serialised by the aggregate's row lock, so the second row is inserted
+/// after the first committed and is numbered in a later pass, or after it in the same one.
+public final class OutboxFeed: Sendable {
+  public let producer: String
+  let client: PostgresClient
+  let schema: String
+  let logger: Logger
+  private let state = Mutex<State>(State())
+
+  private struct State {
+    var stopping = false
+    var generation: UInt64 = 0
+    var waiters: [CheckedContinuation<UInt64, Never>] = []
+  }
+
+  /// Rows numbered per pass; a backlog takes several passes.
+  static let passSize = 5000
+  /// How often open streams look for new events without a notification.
+  static let pollInterval = Duration.seconds(1)
+
+  public init(client: PostgresClient, schema: String, producer: String, logger: Logger) {
+    self.client = client
+    self.schema = schema
+    self.producer = producer
+    self.logger = logger
+  }
+
+  /// Runs the sequencer and the wake-ups of open streams until cancelled.
+  public func run() async {
+    await withDiscardingTaskGroup { group in
+      group.addTask { await self.keepListening(on: OutboxChannels.numbered) { self.bump() } }
+      group.addTask {
+        await self.keepListening(on: OutboxChannels.appended) { await self.numberAll() }
+      }
+      group.addTask {
+        // Polling fallback: a lost notification delays an event by at most this long.
+        while !Task.isCancelled {
+          await self.numberAll()
+          self.bump()
+          try? await Task.sleep(for: Self.pollInterval)
+        }
+      }
+    }
+  }
+
+  /// Listens on a channel, calling `onNotification` for each, reconnecting after failures.
+  private func keepListening(
+    on channel: String, _ onNotification: @escaping @Sendable () async -> Void
+  ) async {
+    while !Task.isCancelled {
+      do {
+        try await client.withConnection { connection in
+          try await connection.listen(on: channel + schema) { notifications in
+            for try await _ in notifications { await onNotification() }
+          }
+        }
+      } catch {
+        if Task.isCancelled { return }
+        logger.warning("outbox listener failed; retrying", metadata: ["error": "\(error)"])
+        try? await Task.sleep(for: .milliseconds(500))
+      }
+    }
+  }
+
+  /// Numbers every committed row that has no position yet.
+  func numberAll() async {
+    do {
+      while try await numberPass() == Self.passSize {}
+    } catch {
+      if !Task.isCancelled {
+        logger.warning("outbox sequencer pass failed", metadata: ["error": "\(error)"])
+      }
+    }
+  }
+
+  /// One pass; returns how many rows it numbered (0 when another instance holds the lock).
+  @discardableResult
+  func numberPass() async throws -> Int {
+    let lockKey = "hall.outbox.sequencer.\(schema)"
+    return try await client.transaction(logger: logger) { connection in
+      let locked = try await connection.query(
+        "SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger
+      ).collect()
+      guard try locked.first?.decode(Bool.self) == true else { return 0 }
+      let numbered = try await connection.query(
+        """
+        WITH base AS (SELECT coalesce(max(position), 0) AS b FROM outbox),
+        next AS (
+          SELECT id, row_number() OVER (ORDER BY id) AS n FROM outbox
+          WHERE position IS NULL ORDER BY id LIMIT \(Self.passSize))
+        UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
+        RETURNING o.position
+        """, logger: logger
+      ).collect().count
+      if numbered > 0 {
+        try await connection.query(
+          "SELECT pg_notify(\(OutboxChannels.numbered) || current_schema(), '')", logger: logger)
+      }
+      return numbered
+    }
+  }
+
+  // MARK: - Readers
+
+  /// Ends open streams (their consumers reconnect, to another instance) so that a graceful
+  /// shutdown is not held up by subscriptions that never end by themselves.
+  public func beginShutdown() {
+    state.withLock { $0.stopping = true }
+    bump()
+  }
+
+  public var isStopping: Bool { state.withLock { $0.stopping } }
+
+  /// The current generation: it grows whenever new events may have been numbered.
+  public var generation: UInt64 { state.withLock { $0.generation } }
+
+  private func bump() {
+    let (waiters, generation) = state.withLock { state in
+      state.generation += 1
+      let waiters = state.waiters
+      state.waiters = []
+      return (waiters, state.generation)
+    }
+    for waiter in waiters { waiter.resume(returning: generation) }
+  }
+
+  /// Waits until the generation has moved past `generation` (at most one poll interval).
+  public func waitForChange(after generation: UInt64) async -> UInt64 {
+    await withCheckedContinuation { continuation in
+      let current: UInt64? = state.withLock { state in
+        if state.generation > generation { return state.generation }
+        state.waiters.append(continuation)
+        return nil
+      }
+      if let current { continuation.resume(returning: current) }
+    }
+  }
+
+  /// Numbered events after `cursor`, in order.
+  public func read(after cursor: Int64, limit: Int) async throws -> [Hall_Events_V1_Event] {
+    let rows = try await client.query(
+      """
+      SELECT position, event_type, aggregate_id, occurred_at, payload_type, payload FROM outbox
+      WHERE position > \(cursor) ORDER BY position LIMIT \(limit)
+      """, logger: logger
+    ).collect()
+    return try rows.map { row in
+      let (position, type, aggregate, occurred, payloadType, payload) = try row.decode(
+        (Int64, String, String, Date, String, ByteBuffer).self)
+      return .with {
+        $0.producer = producer
+        $0.cursor = position
+        $0.type = type
+        $0.aggregateID = aggregate
+        $0.occurredAt = .init(date: occurred)
+        $0.payload = .with {
+          $0.typeURL = "type.googleapis.com/" + payloadType
+          $0.value = Data(payload.readableBytesView)
+        }
+      }
+    }
+  }
+
+  /// The newest numbered position.
+  public func head() async throws -> Int64 {
+    let rows = try await client.query(
+      "SELECT coalesce(max(position), 0) FROM outbox", logger: logger
+    )
+    .collect()
+    return try rows[0].decode(Int64.self)
+  }
+}
