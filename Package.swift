@@ -117,5 +117,13 @@ let package = Package(
       ],
       path: "Tests/CatalogTests",
       swiftSettings: strictSettings),
+    .testTarget(
+      name: "FeedTests",
+      dependencies: [
+        "HallServer", "HallTestSupport", "HallContracts", "HallDatabase", "HallAuth", grpcCore,
+        protobuf, postgres, logging, lifecycle,
+      ],
+      path: "Tests/FeedTests",
+      swiftSettings: strictSettings),
   ]
 )

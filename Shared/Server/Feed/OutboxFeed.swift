@@ -44,8 +44,16 @@ public final class OutboxFeed: Sendable {
   public func run() async {
     await withDiscardingTaskGroup { group in
       group.addTask { await self.keepListening(on: OutboxChannels.numbered) { self.bump() } }
+      // Appends arrive in bursts: notifications only mark work as pending, and one worker
+      // numbers everything pending in as few passes as it can.
+      let (pending, signal) = AsyncStream.makeStream(
+        of: Void.self, bufferingPolicy: .bufferingNewest(1))
       group.addTask {
-        await self.keepListening(on: OutboxChannels.appended) { await self.numberAll() }
+        await self.keepListening(on: OutboxChannels.appended) { signal.yield() }
+        signal.finish()
+      }
+      group.addTask {
+        for await _ in pending { await self.numberAll() }
       }
       group.addTask {
         // Polling fallback: a lost notification delays an event by at most this long.

@@ -1,0 +1,103 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallContracts
+import HallDatabase
+import HallServer
+import HallTestSupport
+import Logging
+import PostgresNIO
+import SwiftProtobuf
+import Testing
+
+/// A producer that is nothing but an outbox (using intake's role and schema), and a consumer
+/// database (rating's) that records what it applied, with a unique key per event so that a
+/// second application of one event fails loudly.
+enum FeedFixture {
+  static let producer = ServiceDefinition(
+    name: "intake",
+    migrations: [
+      Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
+    ],
+    policy: AccessPolicy(), rpcServiceNames: []
+  ) { _, _, _ in [] }
+
+  static let consumerMigrations = [
+    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    Migration(
+      version: 2, name: "applied",
+      statements: [
+        """
+        CREATE TABLE applied (
+          aggregate_id text PRIMARY KEY,
+          cursor bigint NOT NULL UNIQUE,
+          applied_by text NOT NULL)
+        """
+      ]),
+  ]
+
+  static var logger: Logger {
+    var logger = Logger(label: "test.feed")
+    logger.logLevel = .warning
+    return logger
+  }
+
+  /// Commits one event (or rolls it back) after a delay, as a producer's handler would.
+  static func write(
+    _ aggregate: String, client: PostgresClient, delay: Duration, rollback: Bool
+  ) async throws {
+    struct Rollback: Error {}
+    do {
+      try await client.transaction(logger: logger) { connection in
+        try await Outbox.append(
+          type: "test.thing.changed", aggregateID: aggregate,
+          payload: Hall_Common_V1_FieldViolation.with { $0.field = aggregate },
+          on: connection, logger: logger)
+        try await Task.sleep(for: delay)
+        if rollback { throw Rollback() }
+      }
+    } catch is Rollback {}
+  }
+
+  /// A consumer that records each event in `applied`, tagged with `name`.
+  static func consumer(
+    port: Int, database: PostgresClient, tag: String
+  ) -> FeedConsumer {
+    FeedConsumer(
+      subscription: FeedSubscription(
+        name: "producer", host: "127.0.0.1", port: port,
+        token: TestKeys.token(.service, subject: "consumer")),
+      client: database, logger: logger
+    ) { event, connection in
+      let field = try Hall_Common_V1_FieldViolation(unpackingAny: event.payload).field
+      #expect(field == event.aggregateID)
+      try await connection.query(
+        """
+        INSERT INTO applied (aggregate_id, cursor, applied_by)
+        VALUES (\(event.aggregateID), \(event.cursor), \(tag))
+        """, logger: logger)
+    }
+  }
+
+  static func applied(_ client: PostgresClient) async throws -> [String: String] {
+    var result: [String: String] = [:]
+    for row in try await client.query("SELECT aggregate_id, applied_by FROM applied").collect() {
+      let (id, tag) = try row.decode((String, String).self)
+      result[id] = tag
+    }
+    return result
+  }
+
+  /// Waits until `condition` holds, failing after `seconds`.
+  static func eventually(
+    seconds: Double, sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+  ) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+      if try await condition() { return }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("condition not met within \(seconds) s", sourceLocation: sourceLocation)
+  }
+}
