@@ -50,7 +50,7 @@ extension CatalogRPC {
     try ItemValidator.validateCode(request.code)
     try await validateBundleSpec(request.spec)
     return try await db.transaction(logger: logger) { connection in
-      let state = try await lockBundle(request.code, connection: connection)
+      let state = try await lock(.bundle, request.code, connection: connection)
       guard state != .cancelled else {
         throw ServiceError.failedPrecondition("bundle \(request.code) is cancelled")
       }
@@ -87,7 +87,7 @@ extension CatalogRPC {
     return try await Idempotency.once(
       requestID: request.requestID, method: "PublishBundle", client: db, logger: logger
     ) { connection in
-      let state = try await lockBundle(request.code, connection: connection)
+      let state = try await lock(.bundle, request.code, connection: connection)
       guard state != .cancelled else {
         throw ServiceError.failedPrecondition("bundle \(request.code) is cancelled")
       }
@@ -106,7 +106,7 @@ extension CatalogRPC {
         throw ServiceError.invalidArgument(
           field: "reason", message: "bundle \(request.code) is already published; use ADJUST")
       }
-      try await checkBundleEffectiveOrder(effective, code: request.code, connection: connection)
+      try await checkEffectiveOrder(effective, of: .bundle, request.code, connection: connection)
       let spec = try Hall_Catalog_V1_BundleSpec(bytea: draftBytes)
       let members = try await membersInForce(
         spec.memberItemCodes, on: effective, connection: connection)
@@ -158,14 +158,14 @@ extension CatalogRPC {
     return try await Idempotency.once(
       requestID: request.requestID, method: "CancelBundle", client: db, logger: logger
     ) { connection in
-      let state = try await lockBundle(request.code, connection: connection)
+      let state = try await lock(.bundle, request.code, connection: connection)
       guard state == .published else {
         throw ServiceError.failedPrecondition(
           state == .cancelled
             ? "bundle \(request.code) is already cancelled"
             : "bundle \(request.code) was never published; there is nothing to cancel")
       }
-      try await checkBundleEffectiveOrder(effective, code: request.code, connection: connection)
+      try await checkEffectiveOrder(effective, of: .bundle, request.code, connection: connection)
       let rows = try await connection.query(
         """
         SELECT v.body FROM bundles b
@@ -321,16 +321,6 @@ extension CatalogRPC {
     return members
   }
 
-  private func lockBundle(_ code: String, connection: PostgresConnection) async throws
-    -> Hall_Catalog_V1_ItemState
-  {
-    let rows = try await connection.query(
-      "SELECT state FROM bundles WHERE code = \(code) FOR UPDATE", logger: logger
-    ).collect()
-    guard let row = rows.first else { throw ServiceError.notFound("no bundle \(code)") }
-    return Hall_Catalog_V1_ItemState(rawValue: Int(try row.decode(Int16.self))) ?? .unspecified
-  }
-
   private func checkBundleNameFree(
     _ name: String, code: String, connection: PostgresConnection
   ) async throws {
@@ -343,22 +333,6 @@ extension CatalogRPC {
     if let row = rows.first {
       throw ServiceError.alreadyExists(
         "bundle \(try row.decode(String.self)) already has the name \(name)")
-    }
-  }
-
-  private func checkBundleEffectiveOrder(
-    _ day: CivilDate, code: String, connection: PostgresConnection
-  ) async throws {
-    let rows = try await connection.query(
-      "SELECT max(effective_day) FROM bundle_versions WHERE bundle_code = \(code)",
-      logger: logger
-    ).collect()
-    if let latest = try rows.first?.decode(Int32?.self), Int(latest) > day.dayNumber {
-      throw ServiceError.invalidArgument(
-        field: "effective_date",
-        message:
-          "must not be before the latest version's effective date \(CivilDate(dayNumber: Int(latest)))"
-      )
     }
   }
 

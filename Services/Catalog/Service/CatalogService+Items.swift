@@ -54,7 +54,7 @@ extension CatalogRPC {
     let references = try await loadReferences()
     try ItemValidator.validate(request.spec, references: references)
     return try await db.transaction(logger: logger) { connection in
-      let state = try await lockItem(request.code, connection: connection)
+      let state = try await lock(.item, request.code, connection: connection)
       guard state != .cancelled else {
         throw ServiceError.failedPrecondition(
           "item \(request.code) is cancelled; it cannot be edited")
@@ -96,7 +96,7 @@ extension CatalogRPC {
     return try await Idempotency.once(
       requestID: request.requestID, method: "PublishItem", client: db, logger: logger
     ) { connection in
-      let state = try await lockItem(request.code, connection: connection)
+      let state = try await lock(.item, request.code, connection: connection)
       guard state != .cancelled else {
         throw ServiceError.failedPrecondition("item \(request.code) is cancelled (CAT-7)")
       }
@@ -118,7 +118,7 @@ extension CatalogRPC {
         throw ServiceError.invalidArgument(
           field: "reason", message: "item \(request.code) is already published; use ADJUST")
       }
-      try await checkEffectiveOrder(effective, item: request.code, connection: connection)
+      try await checkEffectiveOrder(effective, of: .item, request.code, connection: connection)
       let version = try await insertVersion(
         code: request.code, number: latest + 1, spec: spec, reason: request.reason,
         note: request.reasonNote, effective: effective, cancels: false, connection: connection)
@@ -146,7 +146,7 @@ extension CatalogRPC {
     return try await Idempotency.once(
       requestID: request.requestID, method: "CancelItem", client: db, logger: logger
     ) { connection in
-      let state = try await lockItem(request.code, connection: connection)
+      let state = try await lock(.item, request.code, connection: connection)
       switch state {
       case .cancelled:
         throw ServiceError.failedPrecondition("item \(request.code) is already cancelled")
@@ -156,7 +156,7 @@ extension CatalogRPC {
       default:
         break
       }
-      try await checkEffectiveOrder(effective, item: request.code, connection: connection)
+      try await checkEffectiveOrder(effective, of: .item, request.code, connection: connection)
       let rows = try await connection.query(
         """
         SELECT v.body, i.latest_version FROM items i
@@ -243,17 +243,6 @@ extension CatalogRPC {
     return references
   }
 
-  /// The item's state, with its row locked until the transaction ends.
-  func lockItem(_ code: String, connection: PostgresConnection) async throws
-    -> Hall_Catalog_V1_ItemState
-  {
-    let rows = try await connection.query(
-      "SELECT state FROM items WHERE code = \(code) FOR UPDATE", logger: logger
-    ).collect()
-    guard let row = rows.first else { throw ServiceError.notFound("no item \(code)") }
-    return Hall_Catalog_V1_ItemState(rawValue: Int(try row.decode(Int16.self))) ?? .unspecified
-  }
-
   func requireItemExists(_ code: String) async throws {
     let rows = try await db.query("SELECT 1 FROM items WHERE code = \(code)", logger: logger)
       .collect()
@@ -281,22 +270,6 @@ extension CatalogRPC {
         )
       }
       throw ServiceError.alreadyExists("item \(owner) already has the name \(name)")
-    }
-  }
-
-  /// Versions take effect in the order they are published.
-  func checkEffectiveOrder(_ day: CivilDate, item code: String, connection: PostgresConnection)
-    async throws
-  {
-    let rows = try await connection.query(
-      "SELECT max(effective_day) FROM item_versions WHERE item_code = \(code)", logger: logger
-    ).collect()
-    if let latest = try rows.first?.decode(Int32?.self), Int(latest) > day.dayNumber {
-      throw ServiceError.invalidArgument(
-        field: "effective_date",
-        message:
-          "must not be before the latest version's effective date \(CivilDate(dayNumber: Int(latest)))"
-      )
     }
   }
 
