@@ -41,7 +41,7 @@ public final class TestService: Sendable {
 
   /// Starts the service on a new database, or on `database` to run a second instance.
   public static func start(
-    _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil
+    _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil, port: Int = 0
   ) async throws -> TestService {
     let database: DatabaseSettings
     if let existing {
@@ -50,7 +50,7 @@ public final class TestService: Sendable {
       database = try await TestCluster.shared.makeDatabase(service: definition.name)
     }
     let settings = ServiceSettings(
-      deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: 0,
+      deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: port,
       tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
       database: database)
     var logger = Logger(label: "test.\(definition.name)")

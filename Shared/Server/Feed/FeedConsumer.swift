@@ -97,14 +97,17 @@ public final class FeedConsumer: Service {
         if try rows.first?.decode(Bool.self) == true { break }
         try await Task.sleep(for: .milliseconds(500))
       }
-      defer {
-        // The lock goes with the connection; release it for a clean hand-over too.
-        Task { [logger] in
-          _ = try? await lockConnection.query(
-            "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
-        }
+      // The lock would go with the connection anyway; releasing it here hands over at once
+      // and keeps a pooled connection from carrying it to another user.
+      do {
+        try await stream()
+      } catch {
+        _ = try? await lockConnection.query(
+          "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
+        throw error
       }
-      try await stream()
+      _ = try? await lockConnection.query(
+        "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
     }
   }
 
