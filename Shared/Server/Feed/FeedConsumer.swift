@@ -7,6 +7,7 @@ public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
 import SwiftProtobuf
+import Synchronization
 
 /// A feed this service consumes: whose, where, and under which name its cursor is kept.
 public struct FeedSubscription: Sendable {
@@ -54,6 +55,9 @@ public final class FeedConsumer: Service {
   /// Reconnection backoff bounds; a session that lasted a while starts again from the minimum.
   let minimumBackoff = Duration.milliseconds(100)
   let maximumBackoff = Duration.seconds(5)
+  /// Events applied by this instance, so that a session that made progress resets the
+  /// backoff.
+  private let appliedCount = Mutex<Int>(0)
 
   public init(
     subscription: FeedSubscription, client: PostgresClient, logger: Logger, apply: @escaping Apply
@@ -67,12 +71,12 @@ public final class FeedConsumer: Service {
   public func run() async throws {
     var backoff = minimumBackoff
     while !Task.isCancelled {
-      let started = ContinuousClock.now
+      let appliedBefore = appliedCount.withLock { $0 }
       do {
         try await runWhileLeader()
       } catch {
         if Task.isCancelled { break }
-        if ContinuousClock.now - started > .seconds(10) { backoff = minimumBackoff }
+        if appliedCount.withLock({ $0 }) > appliedBefore { backoff = minimumBackoff }
         logger.warning(
           "feed consumer interrupted; reconnecting",
           metadata: [
@@ -130,39 +134,81 @@ public final class FeedConsumer: Service {
         $0.typePrefixes = subscription.typePrefixes
       }
       try await feed.subscribe(request) { response in
-        for try await message in response.messages {
-          switch message.item {
-          case .event(let event):
-            try await self.handle(event)
-          case .heartbeat(let heartbeat):
-            try await self.record(heartbeat)
-          case nil:
-            break
+        // The network reader fills a buffer while the applier takes whatever has arrived in
+        // one transaction: a consumer far behind catches up in batches, an idle one applies
+        // each event as it comes.
+        let buffer = MessageBuffer()
+        let applier = Task {
+          do {
+            while let batch = await buffer.take(max: Self.batchSize) {
+              try await self.handle(batch)
+            }
+          } catch {
+            buffer.fail(error)
           }
         }
+        defer { applier.cancel() }
+        // Heartbeats arrive at least every second, so a failed applier is noticed promptly
+        // and ends the subscription, which then resumes from the stored cursor.
+        for try await message in response.messages {
+          if let failure = buffer.failure { throw failure }
+          await buffer.append(message)
+        }
+        buffer.finish()
+        await applier.value
+        if let failure = buffer.failure { throw failure }
       }
     }
   }
 
-  /// Applies one event unless its cursor is already stored; the cursor row's lock makes a
-  /// concurrent applier (a former leader still finishing) wait and then skip.
-  func handle(_ event: Hall_Events_V1_Event) async throws {
+  static let batchSize = 500
+
+  /// Applies a batch of stream messages in one transaction, in order.
+  func handle(_ batch: [Hall_Events_V1_SubscribeResponse]) async throws {
+    var events: [Hall_Events_V1_Event] = []
+    var heartbeat: Hall_Events_V1_Heartbeat?
+    for message in batch {
+      switch message.item {
+      case .event(let event): events.append(event)
+      case .heartbeat(let beat): heartbeat = beat
+      case nil: break
+      }
+    }
+    if !events.isEmpty { try await handle(events) }
+    if let heartbeat { try await record(heartbeat) }
+  }
+
+  /// Applies events unless their cursor is already stored, and stores the last cursor, in
+  /// one transaction; the cursor row's lock makes a concurrent applier (a former leader
+  /// still finishing) wait and then skip what this one applied.
+  func handle(_ events: [Hall_Events_V1_Event]) async throws {
     let name = subscription.name
-    try await client.transaction(logger: logger) { connection in
+    let applied = try await client.transaction(logger: logger) { connection in
       let rows = try await connection.query(
         "SELECT cursor FROM consumer_cursors WHERE subscription = \(name) FOR UPDATE",
         logger: logger
       ).collect()
-      guard let stored = try rows.first?.decode(Int64.self), event.cursor > stored else { return }
-      try await apply(event, connection)
-      try await connection.query(
-        """
-        UPDATE consumer_cursors SET cursor = \(event.cursor),
-          head_cursor = greatest(head_cursor, \(event.cursor)),
-          last_event_at = \(event.occurredAt.date), applied_at = now()
-        WHERE subscription = \(name)
-        """, logger: logger)
+      guard var stored = try rows.first?.decode(Int64.self) else { return 0 }
+      var count = 0
+      var lastOccurred: Date?
+      for event in events where event.cursor > stored {
+        try await apply(event, connection)
+        stored = event.cursor
+        lastOccurred = event.occurredAt.date
+        count += 1
+      }
+      if let lastOccurred {
+        try await connection.query(
+          """
+          UPDATE consumer_cursors SET cursor = \(stored),
+            head_cursor = greatest(head_cursor, \(stored)),
+            last_event_at = \(lastOccurred), applied_at = now()
+          WHERE subscription = \(name)
+          """, logger: logger)
+      }
+      return count
     }
+    if applied > 0 { appliedCount.withLock { $0 += applied } }
   }
 
   /// A heartbeat: everything up to its cursor is delivered, so filtered-out events move the
@@ -191,5 +237,62 @@ public final class FeedConsumer: Service {
     guard let row = rows.first else { return nil }
     let (cursor, head, seconds) = try row.decode((Int64, Int64, Double?).self)
     return ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0)
+  }
+}
+
+/// Messages read from the network and not yet applied. Bounded, so a slow database slows the
+/// reader (and through HTTP/2 flow control, the producer) instead of filling memory.
+final class MessageBuffer: Sendable {
+  private struct State {
+    var messages: [Hall_Events_V1_SubscribeResponse] = []
+    var finished = false
+    var failure: (any Error)?
+  }
+  private let state = Mutex(State())
+  private let signal: AsyncStream<Void>
+  private let signalContinuation: AsyncStream<Void>.Continuation
+  static let capacity = 5000
+
+  init() {
+    (signal, signalContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+  }
+
+  func append(_ message: Hall_Events_V1_SubscribeResponse) async {
+    while state.withLock({ $0.messages.count >= Self.capacity && $0.failure == nil }) {
+      try? await Task.sleep(for: .milliseconds(1))
+      if Task.isCancelled { return }
+    }
+    state.withLock { if $0.failure == nil { $0.messages.append(message) } }
+    signalContinuation.yield()
+  }
+
+  /// The applier failed: stop buffering and let the reader end the subscription.
+  func fail(_ error: any Error) {
+    state.withLock {
+      $0.failure = error
+      $0.messages = []
+    }
+  }
+
+  var failure: (any Error)? { state.withLock { $0.failure } }
+
+  func finish() {
+    state.withLock { $0.finished = true }
+    signalContinuation.yield()
+  }
+
+  /// Up to `max` messages, waiting for at least one; nil once finished and drained.
+  func take(max: Int) async -> [Hall_Events_V1_SubscribeResponse]? {
+    var iterator = signal.makeAsyncIterator()
+    while true {
+      let (batch, finished): ([Hall_Events_V1_SubscribeResponse], Bool) = state.withLock {
+        let batch = Array($0.messages.prefix(max))
+        $0.messages.removeFirst(batch.count)
+        return (batch, $0.finished)
+      }
+      if !batch.isEmpty { return batch }
+      if finished || Task.isCancelled { return nil }
+      guard await iterator.next() != nil else { return nil }
+    }
   }
 }
