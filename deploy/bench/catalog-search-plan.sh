@@ -47,7 +47,7 @@ SELECT 'P-' || i, 1, '\x'::bytea, n, n,
   'dept-' || (1 + i % 60), 1, ARRAY[4]::smallint[], ARRAY[1,2,3]::smallint[], 20, 5, 1, 1,
   false, 20000, 'plan'
 FROM (SELECT i, a || b || '许可第' || i || '号' AS n FROM fragments) named;
-ANALYZE;
+ANALYZE departments, items, item_versions;
 SQL
 
 query() { # extra-conditions extra-binds
@@ -75,3 +75,6 @@ query "AND v.search_grams @> \$3 AND v.search_text LIKE \$4 AND v.department_id 
 echo "== department dept-7 alone"
 query "AND v.department_id = \$5 AND (\$3::text[] IS NOT NULL OR \$4 IS NOT NULL)" \
   "$today, '', '{}', '', 'dept-7', 21" | psql_catalog
+echo "== a rare keyword: 第4242号"
+query "AND v.search_grams @> \$3 AND v.search_text LIKE \$4 AND (\$5 = '' OR true)" \
+  "$today, '', '{第4,42,24,2号}', '%第4242号%', '', 21" | psql_catalog
