@@ -99,12 +99,7 @@ extension CatalogRPC {
     var binds = PostgresBindings()
     binds.append(today)
     binds.append(after)
-    let keyword = SearchGrams.normalized(request.keyword)
-    if !keyword.isEmpty {
-      binds.append(SearchGrams.queryGrams(of: keyword))
-      binds.append(SearchGrams.likePattern(of: keyword))
-      sql += " AND v.search_grams @> $\(binds.count - 1) AND v.search_text LIKE $\(binds.count)"
-    }
+    SearchGrams.addCondition(for: request.keyword, to: &sql, binds: &binds)
     if !request.departmentID.isEmpty {
       binds.append(request.departmentID)
       sql += " AND v.department_id = $\(binds.count)"
@@ -147,12 +142,7 @@ extension CatalogRPC {
     var binds = PostgresBindings()
     binds.append(today)
     binds.append(after)
-    let keyword = SearchGrams.normalized(request.keyword)
-    if !keyword.isEmpty {
-      binds.append(SearchGrams.queryGrams(of: keyword))
-      binds.append(SearchGrams.likePattern(of: keyword))
-      sql += " AND v.search_grams @> $\(binds.count - 1) AND v.search_text LIKE $\(binds.count)"
-    }
+    SearchGrams.addCondition(for: request.keyword, to: &sql, binds: &binds)
     if !request.departmentID.isEmpty {
       binds.append([request.departmentID])
       sql += " AND v.department_ids @> $\(binds.count)"

@@ -47,4 +47,15 @@ enum SearchGrams {
     }
     return "%\(escaped)%"
   }
+
+  /// Narrows a query on `v.search_grams` / `v.search_text` to a keyword, if one is given.
+  static func addCondition(
+    for keyword: String, to sql: inout String, binds: inout PostgresBindings
+  ) {
+    let keyword = normalized(keyword)
+    guard !keyword.isEmpty else { return }
+    binds.append(queryGrams(of: keyword))
+    binds.append(likePattern(of: keyword))
+    sql += " AND v.search_grams @> $\(binds.count - 1) AND v.search_text LIKE $\(binds.count)"
+  }
 }
