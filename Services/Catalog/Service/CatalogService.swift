@@ -78,12 +78,6 @@ extension SwiftProtobuf.Message {
   }
 }
 
-extension Google_Protobuf_Timestamp {
-  init(postgres date: Date) {
-    self.init(date: date)
-  }
-}
-
 /// Civil dates between the contract and the calendar library. Days are stored as day
 /// numbers (days since 1970-01-01) so that no time zone is ever involved in storage.
 enum Days {
@@ -97,10 +91,6 @@ enum Days {
       $0.month = Int32(date.month)
       $0.day = Int32(date.day)
     }
-  }
-
-  static func proto(dayNumber: Int) -> Hall_Common_V1_CivilDate {
-    proto(CivilDate(dayNumber: dayNumber))
   }
 
   static func isUnset(_ date: Hall_Common_V1_CivilDate) -> Bool {
