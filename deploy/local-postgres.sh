@@ -13,6 +13,7 @@
 #   HALL_PG_DIR    folder of the cluster    (default: <checkout>/.hall/postgres)
 #   HALL_PG_PORT   loopback TCP port         (default: 55432)
 #   HALL_PG_FAST   1 = fsync off, for throw-away test clusters
+#   HALL_PG_MAX_CONNECTIONS  server connection slots (default: 200)
 #   HALL_DB_NAME   database                  (default: hall)
 set -euo pipefail
 
@@ -103,7 +104,7 @@ create_cluster() {
     echo "listen_addresses = '127.0.0.1'"
     echo "port = $port"
     echo "unix_socket_directories = '$data'"
-    echo "max_connections = 200"
+    echo "max_connections = ${HALL_PG_MAX_CONNECTIONS:-200}"
     echo "shared_buffers = 256MB"
     echo "logging_collector = on"
     echo "log_directory = 'log'"

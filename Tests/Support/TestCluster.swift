@@ -19,6 +19,10 @@ public actor TestCluster {
   }
 
   private var started: (dir: String, port: Int, adminPassword: String)?
+  /// Swift Testing runs every test of a process at once, each with its own pools (a feed
+  /// test holds a producer's, a consumer's and its writers'), so the throw-away server has
+  /// far more slots than a deployment needs.
+  static let maxConnections = 1000
   private var counter = 0
 
   /// The checkout's root, found from this file's path.
@@ -38,7 +42,8 @@ public actor TestCluster {
     // when the child leaves a daemon behind (the server), and then waits for ever. This runs
     // once per test process.
     let status = system(
-      "HALL_PG_DIR='\(dir)' HALL_PG_PORT=\(port) HALL_PG_FAST=1 bash '\(script)' start"
+      "HALL_PG_DIR='\(dir)' HALL_PG_PORT=\(port) HALL_PG_FAST=1"
+        + " HALL_PG_MAX_CONNECTIONS=\(Self.maxConnections) bash '\(script)' start"
         + " >'\(logPath)' 2>&1 </dev/null")
     let log = (try? Data(contentsOf: URL(fileURLWithPath: logPath))) ?? Data()
     try? FileManager.default.removeItem(atPath: logPath)
