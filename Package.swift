@@ -30,6 +30,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "hall-catalog", targets: ["hall-catalog"]),
+    .executable(name: "hall-intake", targets: ["hall-intake"]),
     .executable(name: "hallctl", targets: ["hallctl"]),
   ],
   dependencies: [
@@ -66,7 +67,8 @@ let package = Package(
     .target(
       name: "HallServer",
       dependencies: [
-        "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2, grpcProtobuf,
+        "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2,
+        grpcProtobuf,
         lifecycle, unixSignals, logging, postgres, protobuf,
       ],
       path: "Shared/Server",
@@ -85,6 +87,21 @@ let package = Package(
       name: "hall-catalog",
       dependencies: ["CatalogService", "HallServer", argumentParser],
       path: "Services/Catalog/Main",
+      swiftSettings: strictSettings),
+
+    // The intake service.
+    .target(
+      name: "IntakeService",
+      dependencies: [
+        "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", "HallServer", grpcCore,
+        protobuf, postgres, logging, lifecycle,
+      ],
+      path: "Services/Intake/Service",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hall-intake",
+      dependencies: ["IntakeService", "HallServer", argumentParser],
+      path: "Services/Intake/Main",
       swiftSettings: strictSettings),
 
     // The operator's command line.
@@ -112,10 +129,18 @@ let package = Package(
     .testTarget(
       name: "CatalogTests",
       dependencies: [
-        "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", grpcCore, grpcHTTP2,
-        protobuf,
+        "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", "HallServer", grpcCore,
+        grpcHTTP2, protobuf,
       ],
       path: "Tests/CatalogTests",
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "IntakeTests",
+      dependencies: [
+        "IntakeService", "CatalogService", "HallTestSupport", "HallContracts", "HallAuth",
+        "HallServer", "HallCalendar", grpcCore, grpcHTTP2, protobuf, postgres,
+      ],
+      path: "Tests/IntakeTests",
       swiftSettings: strictSettings),
     .testTarget(
       name: "FeedTests",

@@ -12,6 +12,7 @@ cd "$root"
 state="$root/.hall"
 export HALL_PG_PORT=${HALL_PG_PORT:-55432}
 catalog_port=${HALL_CATALOG_PORT:-50051}
+intake_port=${HALL_INTAKE_PORT:-50052}
 deployment=${HALL_DEPLOYMENT:-hualong-district}
 
 stop_services() {
@@ -36,6 +37,7 @@ fi
 mkdir -p "$state/run" "$state/logs" "$state/keys"
 echo "== building (first build takes several minutes)"
 swift build -c release --product hall-catalog
+swift build -c release --product hall-intake
 swift build -c release --product hallctl
 bin=$(swift build -c release --show-bin-path)
 
@@ -46,10 +48,16 @@ secrets="$state/postgres/secrets"
 [ -f "$state/keys/signing.key" ] || "$bin/hallctl" keys generate --out "$state/keys"
 "$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
   --role catalog_admin --subject demo-admin --region 410902 --hours 720 >"$state/keys/admin.token"
+# Each service's own identity for the feeds it consumes.
+for name in catalog intake; do
+  "$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
+    --role service --subject "hall-$name" --hours 720 >"$state/keys/$name.token"
+done
 
 stop_services
 start_service() { # name port
   local name=$1 port=$2
+  HALL_SERVICE_TOKEN_FILE="$state/keys/$name.token" HALL_CATALOG_ADDR=127.0.0.1:$catalog_port \
   HALL_DEPLOYMENT=$deployment HALL_LISTEN_PORT=$port HALL_DB_PORT=$HALL_PG_PORT \
     HALL_DB_PASSWORD_FILE="$secrets/hall_$name.password" \
     HALL_TOKEN_PUBLIC_KEY_FILE="$state/keys/signing.pub" \
@@ -66,6 +74,7 @@ start_service() { # name port
 }
 echo "== services"
 start_service catalog "$catalog_port"
+start_service intake "$intake_port"
 
 echo "== demonstration data"
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE="$state/keys/admin.token" \
@@ -76,6 +85,7 @@ cat <<TXT
 
 The hall is running (deployment "$deployment"):
   catalog     127.0.0.1:$catalog_port   (gRPC, contract proto/hall/catalog/v1)
+  intake      127.0.0.1:$intake_port   (gRPC, contract proto/hall/intake/v1)
   PostgreSQL  127.0.0.1:$HALL_PG_PORT   (database hall; passwords in $secrets)
   logs        $state/logs/
   admin token $state/keys/admin.token

@@ -20,9 +20,16 @@ public struct ServiceDefinition: Sendable {
   /// Builds the handlers; runs after migrations, so it may seed data.
   public var makeServices:
     @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any RegistrableRPCService]
+  /// Builds what runs beside the handlers for as long as the service serves: feed consumers,
+  /// timers. They are cancelled when the server has drained.
+  public var makeWorkers:
+    @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any Service]
 
   public init(
     name: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
+    makeWorkers:
+      @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any Service] =
+      { _, _, _ in [] },
     makeServices:
       @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws ->
       [any RegistrableRPCService]
@@ -31,6 +38,7 @@ public struct ServiceDefinition: Sendable {
     self.migrations = migrations
     self.policy = policy
     self.rpcServiceNames = rpcServiceNames
+    self.makeWorkers = makeWorkers
     self.makeServices = makeServices
   }
 }
@@ -79,6 +87,7 @@ public final class ServiceApp: Service {
       client: client, schema: definition.name,
       producer: "\(definition.name)@\(settings.deployment)", logger: logger)
     let services = try await definition.makeServices(client, settings, logger)
+    let workers = try await definition.makeWorkers(client, settings, logger)
     let server = GRPCServer(
       transport: transport,
       services: services + [health, EventFeedService(feed: feed)],
@@ -90,6 +99,18 @@ public final class ServiceApp: Service {
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.serve() }
         group.addTask { await feed.run() }
+        for worker in workers {
+          group.addTask {
+            do {
+              try await worker.run()
+            } catch  where !Task.isCancelled {
+              // A worker that gives up takes the process down, so that the orchestrator
+              // restarts it instead of leaving a service that serves stale data.
+              self.logger.critical("worker failed", metadata: ["error": "\(error)"])
+              throw error
+            }
+          }
+        }
         let port = try await self.listeningPort()
         self.logger.info(
           "serving", metadata: ["service": "\(self.definition.name)", "port": "\(port)"])

@@ -13,10 +13,18 @@ public struct ServiceSettings: Sendable {
   public var tokenPublicKey: String
   public var database: DatabaseSettings
   public var logLevel: String
+  /// This service's own token, for calls to the other services (feeds): a `service` token
+  /// minted by the deployment's operator.
+  public var serviceToken: String?
+  /// Every other setting, by its environment name without the `HALL_` prefix (file keys in
+  /// lowerCamelCase are stored under the same name), for what one service alone reads:
+  /// policies, the addresses of the services it talks to.
+  public var options: [String: String]
 
   public init(
     deployment: String, listenHost: String = "127.0.0.1", listenPort: Int,
-    tokenPublicKey: String, database: DatabaseSettings, logLevel: String = "info"
+    tokenPublicKey: String, database: DatabaseSettings, logLevel: String = "info",
+    serviceToken: String? = nil, options: [String: String] = [:]
   ) {
     self.deployment = deployment
     self.listenHost = listenHost
@@ -24,6 +32,46 @@ public struct ServiceSettings: Sendable {
     self.tokenPublicKey = tokenPublicKey
     self.database = database
     self.logLevel = logLevel
+    self.serviceToken = serviceToken
+    self.options = options
+  }
+
+  /// Where another service of the deployment listens: `HALL_<NAME>_ADDR` as host:port.
+  public func address(of service: String, defaultPort: Int) throws -> (host: String, port: Int) {
+    let key = "\(service.uppercased())_ADDR"
+    guard let text = options[key] else { return ("127.0.0.1", defaultPort) }
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+      (1...65535).contains(port)
+    else {
+      throw Problem(description: "HALL_\(key) must be host:port, not \(text)")
+    }
+    return (String(text[..<colon]), port)
+  }
+
+  /// A whole-number option, or `defaultValue` when unset.
+  public func intOption(_ key: String, default defaultValue: Int, range: ClosedRange<Int>)
+    throws -> Int
+  {
+    guard let text = options[key] else { return defaultValue }
+    guard let value = Int(text), range.contains(value) else {
+      throw Problem(
+        description:
+          "HALL_\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)"
+      )
+    }
+    return value
+  }
+
+  /// An option that must be one of `choices`, or `defaultValue` when unset.
+  public func choiceOption(_ key: String, default defaultValue: String, choices: [String]) throws
+    -> String
+  {
+    guard let text = options[key] else { return defaultValue }
+    guard choices.contains(text) else {
+      throw Problem(
+        description: "HALL_\(key) must be one of \(choices.joined(separator: ", ")), not \(text)")
+    }
+    return text
   }
 
   public struct Problem: Error, CustomStringConvertible {
@@ -45,6 +93,8 @@ public struct ServiceSettings: Sendable {
     var dbPasswordFile: String?
     var dbMaxConnections: Int?
     var logLevel: String?
+    var serviceToken: String?
+    var serviceTokenFile: String?
   }
 
   /// Loads the settings of `service` (its schema and default role name).
@@ -52,19 +102,32 @@ public struct ServiceSettings: Sendable {
   /// Environment: HALL_DEPLOYMENT, HALL_LISTEN_HOST, HALL_LISTEN_PORT,
   /// HALL_TOKEN_PUBLIC_KEY or HALL_TOKEN_PUBLIC_KEY_FILE, HALL_DB_HOST, HALL_DB_PORT,
   /// HALL_DB_NAME, HALL_DB_USER, HALL_DB_PASSWORD or HALL_DB_PASSWORD_FILE,
-  /// HALL_DB_MAX_CONNECTIONS, HALL_LOG_LEVEL.
+  /// HALL_DB_MAX_CONNECTIONS, HALL_LOG_LEVEL, HALL_SERVICE_TOKEN or HALL_SERVICE_TOKEN_FILE,
+  /// and any other HALL_* option a service reads (``options``).
   public static func load(
     service: String, defaultPort: Int, file: String?,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws -> ServiceSettings {
     var shape = FileShape()
+    var options: [String: String] = [:]
     if let file {
       do {
-        shape = try JSONDecoder().decode(
-          FileShape.self, from: try Data(contentsOf: URL(fileURLWithPath: file)))
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        shape = try JSONDecoder().decode(FileShape.self, from: data)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        for (key, value) in object {
+          if let text = value as? String {
+            options[environmentName(key)] = text
+          } else if let number = value as? NSNumber {
+            options[environmentName(key)] = number.stringValue
+          }
+        }
       } catch {
         throw Problem(description: "cannot read settings file \(file): \(error)")
       }
+    }
+    for (key, value) in environment where key.hasPrefix("HALL_") {
+      options[String(key.dropFirst(5))] = value
     }
     func string(_ key: String, _ fromFile: String?) -> String? {
       environment["HALL_\(key)"] ?? fromFile
@@ -117,6 +180,19 @@ public struct ServiceSettings: Sendable {
       listenPort: try int("LISTEN_PORT", shape.listenPort) ?? defaultPort,
       tokenPublicKey: publicKey,
       database: database,
-      logLevel: string("LOG_LEVEL", shape.logLevel) ?? "info")
+      logLevel: string("LOG_LEVEL", shape.logLevel) ?? "info",
+      serviceToken: try secret(
+        "SERVICE_TOKEN", shape.serviceToken, "SERVICE_TOKEN_FILE", shape.serviceTokenFile),
+      options: options)
+  }
+
+  /// "dbHost" → "DB_HOST": a file key under its environment name.
+  static func environmentName(_ key: String) -> String {
+    var name = ""
+    for character in key {
+      if character.isUppercase, !name.isEmpty { name.append("_") }
+      name.append(contentsOf: character.uppercased())
+    }
+    return name
   }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import HallContracts
 import SwiftProtobuf
+import HallTestSupport
 import Testing
 
 @testable import CatalogService

@@ -3,6 +3,7 @@ import Foundation
 import SwiftProtobuf
 import GRPCCore
 import HallContracts
+import HallTestSupport
 import Testing
 
 @testable import CatalogService

@@ -3,6 +3,8 @@ import SwiftProtobuf
 import GRPCCore
 import HallCalendar
 import HallContracts
+import HallServer
+import HallTestSupport
 import Testing
 
 @testable import CatalogService

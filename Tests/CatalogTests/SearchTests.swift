@@ -3,6 +3,8 @@ import Foundation
 import SwiftProtobuf
 import GRPCCore
 import HallContracts
+import HallServer
+import HallTestSupport
 import Testing
 
 @testable import CatalogService

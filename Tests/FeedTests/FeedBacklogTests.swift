@@ -49,7 +49,7 @@ struct FeedBacklogTests {
         }
         let running = Task { try await consumer.run() }
         defer { running.cancel() }
-        try await FeedFixture.eventually(seconds: 600) {
+        try await eventually(seconds: 600) {
           try await FeedConsumer.lag(of: "producer", client: client)?.cursor == Int64(count)
         }
         let rows = try await client.query(

@@ -56,7 +56,7 @@ struct FeedCrashTests {
         }
         let running = Task { try await consumer.run() }
         defer { running.cancel() }
-        try await FeedFixture.eventually(seconds: 60) {
+        try await eventually(seconds: 60) {
           try await FeedFixture.applied(client).count == 100
         }
         let applied = try await FeedFixture.applied(client)

@@ -57,7 +57,7 @@ struct FeedDeliveryTests {
           }
         }
         #expect(committed.count == writers * perWriter * 9 / 10)
-        try await FeedFixture.eventually(seconds: 900) {
+        try await eventually(seconds: 900) {
           try await FeedFixture.applied(consumerClient).count >= committed.count
         }
         let applied = Set(try await FeedFixture.applied(consumerClient).keys)

@@ -87,17 +87,4 @@ enum FeedFixture {
     }
     return result
   }
-
-  /// Waits until `condition` holds, failing after `seconds`.
-  static func eventually(
-    seconds: Double, sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-  ) async throws {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-      if try await condition() { return }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    Issue.record("condition not met within \(seconds) s", sourceLocation: sourceLocation)
-  }
 }

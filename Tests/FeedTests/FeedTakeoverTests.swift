@@ -52,7 +52,7 @@ struct FeedTakeoverTests {
 
       try await Self.writeEvents((0..<200).map { "first-\($0)" }, to: producer)
       try await database.withClient { check in
-        try await FeedFixture.eventually(seconds: 60) {
+        try await eventually(seconds: 60) {
           try await FeedFixture.applied(check).count == 200
         }
         #expect(Set(try await FeedFixture.applied(check).values) == ["a"])
@@ -61,7 +61,7 @@ struct FeedTakeoverTests {
         a.cancel()
         poolA.cancel()
         try await Self.writeEvents((0..<100).map { "second-\($0)" }, to: producer)
-        try await FeedFixture.eventually(seconds: 60) {
+        try await eventually(seconds: 60) {
           try await FeedFixture.applied(check).count == 300
         }
         let applied = try await FeedFixture.applied(check)
@@ -87,7 +87,7 @@ struct FeedTakeoverTests {
     }
     defer { consuming.cancel() }
     try await Self.writeEvents((0..<150).map { "before-\($0)" }, to: first)
-    try await FeedFixture.eventually(seconds: 60) {
+    try await eventually(seconds: 60) {
       try await FeedFixture.applied(consumerClient).count == 150
     }
     try await first.stop()
@@ -96,7 +96,7 @@ struct FeedTakeoverTests {
     let second = try await TestService.start(
       FeedFixture.producer, database: producerDatabase, port: port)
     try await Self.writeEvents((0..<50).map { "after-\($0)" }, to: second)
-    try await FeedFixture.eventually(seconds: 60) {
+    try await eventually(seconds: 60) {
       try await FeedFixture.applied(consumerClient).count == 250
     }
     #expect(try await FeedFixture.applied(consumerClient).count == 250)

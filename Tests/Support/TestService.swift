@@ -40,8 +40,11 @@ public final class TestService: Sendable {
   }
 
   /// Starts the service on a new database, or on `database` to run a second instance.
+  /// `options` are the service's own settings (``ServiceSettings/options``), e.g. the
+  /// address of a feed it consumes; the service gets a `service` token for such links.
   public static func start(
-    _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil, port: Int = 0
+    _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil, port: Int = 0,
+    options: [String: String] = [:]
   ) async throws -> TestService {
     let database: DatabaseSettings
     if let existing {
@@ -52,7 +55,8 @@ public final class TestService: Sendable {
     let settings = ServiceSettings(
       deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: port,
       tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
-      database: database)
+      database: database, serviceToken: TestKeys.token(.service, subject: definition.name),
+      options: options)
     var logger = Logger(label: "test.\(definition.name)")
     logger.logLevel = .warning
     let app = ServiceApp(definition: definition, settings: settings, logger: logger)
@@ -71,9 +75,10 @@ public final class TestService: Sendable {
 
   /// Starts the service, runs `body` with its port, and always stops it.
   public static func with<Result: Sendable>(
-    _ definition: ServiceDefinition, _ body: (TestService) async throws -> Result
+    _ definition: ServiceDefinition, options: [String: String] = [:],
+    _ body: (TestService) async throws -> Result
   ) async throws -> Result {
-    let service = try await start(definition)
+    let service = try await start(definition, options: options)
     do {
       let result = try await body(service)
       try await service.stop()

@@ -1,18 +1,10 @@
 import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
 
 /// Page tokens are the last key of the previous page, base64-encoded so that callers treat
 /// them as opaque; keyset paging stays fast however deep the page.
-enum Paging {
-  static func size(_ requested: Int32, default defaultSize: Int, max: Int) throws(ServiceError)
+public enum Paging {
+  public static func size(_ requested: Int32, default defaultSize: Int, max: Int)
+    throws(ServiceError)
     -> Int
   {
     guard requested >= 0 else {
@@ -24,7 +16,7 @@ enum Paging {
     return requested == 0 ? defaultSize : Int(requested)
   }
 
-  static func afterKey(_ token: String) throws(ServiceError) -> String? {
+  public static func afterKey(_ token: String) throws(ServiceError) -> String? {
     guard !token.isEmpty else { return nil }
     guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8),
       key.hasPrefix("k:")
@@ -34,7 +26,7 @@ enum Paging {
     return String(key.dropFirst(2))
   }
 
-  static func token(after key: String?) -> String {
+  public static func token(after key: String?) -> String {
     guard let key else { return "" }
     return Data("k:\(key)".utf8).base64EncodedString()
   }

@@ -1,34 +1,28 @@
 import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
+public import HallContracts
 
 extension String {
-  var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+  public var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
 
 /// Shapes of identifiers chosen by callers.
-enum Identifiers {
+public enum Identifiers {
   private static func matches(_ text: String, count: ClosedRange<Int>, extra: Character) -> Bool {
     count.contains(text.count)
       && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == extra }
   }
 
   /// Codes and ids of departments, list entries, items and bundles.
-  static func isCode(_ text: String) -> Bool { matches(text, count: 2...40, extra: "-") }
-  static func isMaterialID(_ text: String) -> Bool { matches(text, count: 1...40, extra: "-") }
-  static func isFieldKey(_ text: String) -> Bool { matches(text, count: 1...60, extra: "_") }
+  public static func isCode(_ text: String) -> Bool { matches(text, count: 2...40, extra: "-") }
+  public static func isMaterialID(_ text: String) -> Bool {
+    matches(text, count: 1...40, extra: "-")
+  }
+  public static func isFieldKey(_ text: String) -> Bool { matches(text, count: 1...60, extra: "_") }
 }
 
-enum Text {
+public enum Text {
   /// A required, non-blank text of bounded length.
-  static func require(_ text: String, field: String, max: Int) throws(ServiceError) {
+  public static func require(_ text: String, field: String, max: Int) throws(ServiceError) {
     guard !text.trimmed.isEmpty else {
       throw .invalidArgument(field: field, message: "is required")
     }
@@ -39,18 +33,18 @@ enum Text {
 }
 
 /// Whether an enum value is one of the code table's values (not unspecified, not unknown).
-enum CodeTables {
-  static func isKnown(_ kind: Hall_Common_V1_ItemKind) -> Bool {
+public enum CodeTables {
+  public static func isKnown(_ kind: Hall_Common_V1_ItemKind) -> Bool {
     if case .UNRECOGNIZED = kind { return false }
     return kind != .unspecified
   }
 
-  static func isKnown(_ level: Hall_Common_V1_AdministrativeLevel) -> Bool {
+  public static func isKnown(_ level: Hall_Common_V1_AdministrativeLevel) -> Bool {
     if case .UNRECOGNIZED = level { return false }
     return level != .unspecified
   }
 
-  static func isKnown(_ channel: Hall_Common_V1_Channel) -> Bool {
+  public static func isKnown(_ channel: Hall_Common_V1_Channel) -> Bool {
     if case .UNRECOGNIZED = channel { return false }
     return channel != .unspecified
   }

@@ -1,18 +1,13 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
+public import HallCalendar
+public import HallContracts
 import SwiftProtobuf
 
 /// Between the contract's calendar messages and the calendar library, which does all the
 /// checking: a year the library refuses is refused with its precise reason.
-enum CalendarConversions {
-  static func library(_ year: Hall_Catalog_V1_CalendarYear) throws(ServiceError) -> CalendarYear {
+public enum CalendarConversions {
+  public static func library(_ year: Hall_Catalog_V1_CalendarYear) throws(ServiceError)
+    -> CalendarYear
+  {
     func date(_ value: Hall_Common_V1_CivilDate, _ field: String) throws(ServiceError)
       -> CivilDate
     {
@@ -47,7 +42,7 @@ enum CalendarConversions {
     }
   }
 
-  static func proto(_ year: CalendarYear) -> Hall_Catalog_V1_CalendarYear {
+  public static func proto(_ year: CalendarYear) -> Hall_Catalog_V1_CalendarYear {
     .with {
       $0.year = Int32(year.year)
       $0.notice = year.notice
@@ -67,7 +62,7 @@ enum CalendarConversions {
     }
   }
 
-  static func library(_ hours: Hall_Catalog_V1_HallHours) throws(ServiceError) -> HallHours {
+  public static func library(_ hours: Hall_Catalog_V1_HallHours) throws(ServiceError) -> HallHours {
     var sessions: [HallSession] = []
     for (index, session) in hours.sessions.enumerated() {
       do {
@@ -86,7 +81,7 @@ enum CalendarConversions {
     }
   }
 
-  static func proto(_ hours: HallHours) -> Hall_Catalog_V1_HallHours {
+  public static func proto(_ hours: HallHours) -> Hall_Catalog_V1_HallHours {
     .with {
       $0.sessions = hours.sessions.map { session in
         .with {

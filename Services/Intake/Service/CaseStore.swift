@@ -1,0 +1,123 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+import HallServer
+import Logging
+import PostgresNIO
+import SwiftProtobuf
+
+/// Reads and writes cases. Every change goes through ``record(_:action:note:on:logger:)``,
+/// which appends the timeline entry, rewrites the row and writes the feed event in the
+/// caller's transaction: no change exists without its trace (SEC-3) and its event (INT-12).
+enum CaseStore {
+  typealias Case = Hall_Intake_V1_Case
+
+  /// Final states: nothing more happens to the case in this deployment.
+  static func isFinished(_ state: Hall_Intake_V1_CaseState) -> Bool {
+    switch state {
+    case .refused, .denied, .withdrawn, .delivered, .escalated: true
+    default: false
+    }
+  }
+
+  /// The case, locked for the rest of the transaction.
+  static func lock(
+    _ caseNumber: String, on connection: PostgresConnection, logger: Logger
+  ) async throws -> Case {
+    guard !caseNumber.isEmpty else {
+      throw ServiceError.invalidArgument(field: "case_number", message: "is required")
+    }
+    let rows = try await connection.query(
+      "SELECT body FROM cases WHERE case_number = \(caseNumber) FOR UPDATE", logger: logger
+    ).collect()
+    guard let row = rows.first else {
+      throw ServiceError.notFound("case \(caseNumber) does not exist")
+    }
+    return try Case(bytea: try row.decode(ByteBuffer.self))
+  }
+
+  /// A new case number: the item code, the receipt day and a deployment-wide sequence.
+  static func newCaseNumber(
+    itemCode: String, at instant: Date, on connection: PostgresConnection, logger: Logger
+  ) async throws -> String {
+    let rows = try await connection.query(
+      "SELECT nextval('case_number_sequence')", logger: logger
+    ).collect()
+    let sequence = try rows[0].decode(Int64.self)
+    return "\(itemCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
+  }
+
+  /// yyyyMMdd in China Standard Time.
+  static func compactDay(_ instant: Date) -> String {
+    let day = Days.today(now: instant)
+    return String(format: "%04d%02d%02d", day.year, day.month, day.day)
+  }
+
+  /// Appends the timeline entry for `action`, stores the case and writes its event.
+  static func record(
+    _ kase: inout Case, action: String, note: String = "", isNew: Bool = false,
+    on connection: PostgresConnection, logger: Logger, now: Date = Date()
+  ) async throws {
+    let principal = Principal.current
+    kase.updateTime = .init(date: now)
+    kase.timeline.append(
+      .with {
+        $0.time = .init(date: now)
+        $0.action = action
+        $0.state = kase.state
+        $0.actor = principal?.subject ?? "system"
+        $0.actorRole = principal?.role.rawValue ?? "system"
+        $0.note = note
+      })
+    try await store(kase, isNew: isNew, on: connection, logger: logger)
+    try await Outbox.append(
+      type: "intake.case.\(action)", aggregateID: kase.caseNumber, payload: kase,
+      on: connection, logger: logger)
+  }
+
+  static func store(
+    _ kase: Case, isNew: Bool, on connection: PostgresConnection, logger: Logger
+  ) async throws {
+    let open = !isFinished(kase.state)
+    let due: Date? = kase.hasDeadline && open ? kase.deadline.dueTime.date : nil
+    let shortfallDeadline: Date? =
+      kase.hasShortfall && !kase.shortfall.hasSuppliedTime && open
+      ? kase.shortfall.supplementDeadline.date : nil
+    let body = try kase.bytea()
+    let state = Int16(kase.state.rawValue)
+    if isNew {
+      try await connection.query(
+        """
+        INSERT INTO cases (case_number, state, open, item_code, department_id, hall_id,
+          applicant_id, agent_id, application_id, due_time, shortfall_deadline, updated_at, body)
+        VALUES (\(kase.caseNumber), \(state), \(open), \(kase.itemCode), \(kase.departmentID),
+          \(kase.hallID), \(kase.applicant.idNumber), \(kase.agent.agentIDNumber),
+          \(kase.applicationID), \(due), \(shortfallDeadline), \(kase.updateTime.date), \(body))
+        """, logger: logger)
+    } else {
+      try await connection.query(
+        """
+        UPDATE cases SET state = \(state), open = \(open), hall_id = \(kase.hallID),
+          item_code = \(kase.itemCode), department_id = \(kase.departmentID),
+          due_time = \(due), shortfall_deadline = \(shortfallDeadline),
+          updated_at = \(kase.updateTime.date), body = \(body)
+        WHERE case_number = \(kase.caseNumber)
+        """, logger: logger)
+    }
+  }
+
+  /// The case as a listing shows it: identifiers masked (SEC-2), no timeline.
+  static func listed(_ kase: Case) -> Case {
+    var copy = kase
+    copy.applicant.idNumber = ApplicantIdentity.masked(kase.applicant.idNumber)
+    copy.applicant.phone = ApplicantIdentity.masked(kase.applicant.phone)
+    if kase.hasAgent {
+      copy.agent.agentIDNumber = ApplicantIdentity.masked(kase.agent.agentIDNumber)
+    }
+    copy.timeline = []
+    return copy
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+public import HallServer
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// The intake service (INT-1 to INT-12): queue tickets, cases from any channel at one window,
+/// acceptance decisions, the back office, licences and delivery, one-thing applications.
+struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
+  let db: PostgresClient
+  let logger: Logger
+  let policy: IntakePolicy
+  let calendars: CalendarSource
+
+  static let catalogPort = 50051
+
+  static let definition = ServiceDefinition(
+    name: "intake",
+    migrations: IntakeMigrations.all,
+    policy: accessPolicy,
+    rpcServiceNames: [Hall_Intake_V1_IntakeService.descriptor.fullyQualifiedService],
+    makeWorkers: { client, settings, logger in
+      let policy = try IntakePolicy(settings: settings)
+      let catalog = try settings.address(of: "catalog", defaultPort: catalogPort)
+      let calendars = CalendarSource()
+      return [
+        FeedConsumer(
+          subscription: FeedSubscription(
+            name: "catalog", host: catalog.host, port: catalog.port,
+            token: settings.serviceToken, typePrefixes: CatalogReplica.eventTypes),
+          client: client, logger: logger
+        ) { event, connection in
+          if try await CatalogReplica.apply(event, on: connection, logger: logger) {
+            try await DueTimeRederivation.run(
+              on: connection, calendars: calendars, logger: logger)
+          }
+        },
+        ShortfallExpiry(client: client, policy: policy, calendars: calendars, logger: logger),
+      ]
+    }
+  ) { client, settings, logger in
+    [
+      IntakeRPC(
+        db: client, logger: logger, policy: try IntakePolicy(settings: settings),
+        calendars: CalendarSource())
+    ]
+  }
+
+  /// Every method is listed with the roles that may call it; which case a caller may touch
+  /// is checked per case (CaseAccess).
+  static var accessPolicy: AccessPolicy {
+    var policy = AccessPolicy()
+    let service = Hall_Intake_V1_IntakeService.descriptor.fullyQualifiedService
+    policy.allow(.roles([.clerk, .applicant]), service: service, methods: ["IssueTicket"])
+    policy.allow(
+      .roles([.clerk]), service: service,
+      methods: [
+        "CallNextTicket", "FinishTicket", "ListTickets", "AcceptCase",
+        "AcceptBundleApplication", "DeliverResult", "RecordFee", "RecordVisit",
+      ])
+    policy.allow(
+      .roles([.clerk, .applicant]), service: service,
+      methods: [
+        "SubmitCase", "SubmitCorrection", "SupplyShortfall", "WithdrawCase",
+        "SubmitBundleApplication",
+      ])
+    policy.allow(
+      .roles([.approver]), service: service,
+      methods: [
+        "StartReview", "RequestCorrection", "StartSpecialProcedure",
+        "EndSpecialProcedure", "ExtendDeadline", "DecideCase", "EscalateCase", "IssueLicence",
+      ])
+    policy.allow(
+      .roles([.clerk, .approver, .applicant, .supervisor, .departmentAdmin, .service]),
+      service: service, methods: ["GetCase", "ListCases", "GetBundleApplication"])
+    return policy
+  }
+
+  /// Runs a changing call once per request id (REL-1) in one transaction.
+  func once<Response: SwiftProtobuf.Message & Sendable>(
+    _ requestID: String, _ method: String,
+    _ work: (PostgresConnection) async throws -> Response
+  ) async throws -> Response {
+    try await Idempotency.once(
+      requestID: requestID, method: method, client: db, logger: logger, work)
+  }
+
+  /// Loads, locks, changes and records one case; `body` returns the timeline action and note.
+  func change(
+    _ requestID: String, _ method: String, case caseNumber: String,
+    _ body: (inout Hall_Intake_V1_Case, PostgresConnection, Date) async throws -> (
+      action: String, note: String
+    )
+  ) async throws -> Hall_Intake_V1_Case {
+    try await once(requestID, method) { connection in
+      var kase = try await CaseStore.lock(caseNumber, on: connection, logger: logger)
+      let now = Date()
+      let (action, note) = try await body(&kase, connection, now)
+      try await CaseStore.record(
+        &kase, action: action, note: note, on: connection, logger: logger, now: now)
+      return kase
+    }
+  }
+}
+
+/// The intake service, as the executable and the tests start it.
+public enum Intake {
+  public static var definition: ServiceDefinition { IntakeRPC.definition }
+}

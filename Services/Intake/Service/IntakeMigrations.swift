@@ -1,0 +1,124 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+import HallServer
+import Logging
+import PostgresNIO
+import SwiftProtobuf
+
+/// The intake schema. A case is stored whole as its contract message (the record the
+/// applicant, the back office and the other services see), with the columns that queries,
+/// access checks and timers filter on extracted beside it; every change rewrites both in
+/// one transaction under the case's row lock.
+enum IntakeMigrations {
+  static let all: [Migration] = [
+    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    Migration(
+      version: 2, name: "catalog replica",
+      statements: [
+        // Published item versions, as the catalog's feed delivers them (so intake accepts
+        // cases while the catalog is down). effective_day: days since 1970-01-01.
+        """
+        CREATE TABLE item_versions (
+          item_code text NOT NULL,
+          version integer NOT NULL,
+          effective_day integer NOT NULL,
+          cancels boolean NOT NULL,
+          body bytea NOT NULL,
+          PRIMARY KEY (item_code, version))
+        """,
+        """
+        CREATE TABLE bundle_versions (
+          bundle_code text NOT NULL,
+          version integer NOT NULL,
+          effective_day integer NOT NULL,
+          cancels boolean NOT NULL,
+          body bytea NOT NULL,
+          PRIMARY KEY (bundle_code, version))
+        """,
+        "CREATE TABLE departments (id text PRIMARY KEY, level smallint NOT NULL, body bytea NOT NULL)",
+        "CREATE TABLE calendar_years (year integer PRIMARY KEY, body bytea NOT NULL)",
+        """
+        CREATE TABLE hall_hours (
+          id integer PRIMARY KEY CHECK (id = 1),
+          body bytea NOT NULL)
+        """,
+        // Grows with every calendar change, so that each instance knows when to reload.
+        """
+        CREATE TABLE calendar_revision (
+          id integer PRIMARY KEY CHECK (id = 1),
+          revision bigint NOT NULL)
+        """,
+        "INSERT INTO calendar_revision VALUES (1, 0)",
+      ]),
+    Migration(
+      version: 3, name: "tickets and cases",
+      statements: [
+        // state: TicketState numbers. day: China Standard Time day number of issue.
+        """
+        CREATE TABLE tickets (
+          id text PRIMARY KEY,
+          hall_id text NOT NULL,
+          day integer NOT NULL,
+          sequence integer NOT NULL,
+          state smallint NOT NULL,
+          issue_time timestamptz NOT NULL,
+          body bytea NOT NULL,
+          UNIQUE (hall_id, day, sequence))
+        """,
+        "CREATE INDEX tickets_waiting ON tickets (hall_id, issue_time) WHERE state = 1",
+        "CREATE SEQUENCE case_number_sequence",
+        "CREATE SEQUENCE application_number_sequence",
+        // state: CaseState numbers; open: not finished. applicant_id and agent_id let an
+        // applicant find their own cases; shortfall_deadline is set while a shortfall is
+        // outstanding, for the expiry timer.
+        """
+        CREATE TABLE cases (
+          case_number text PRIMARY KEY,
+          state smallint NOT NULL,
+          open boolean NOT NULL,
+          item_code text NOT NULL,
+          department_id text NOT NULL,
+          hall_id text NOT NULL,
+          applicant_id text NOT NULL,
+          agent_id text NOT NULL,
+          application_id text NOT NULL,
+          due_time timestamptz,
+          shortfall_deadline timestamptz,
+          updated_at timestamptz NOT NULL,
+          body bytea NOT NULL)
+        """,
+        "CREATE INDEX cases_department ON cases (department_id, case_number)",
+        "CREATE INDEX cases_hall ON cases (hall_id, case_number)",
+        "CREATE INDEX cases_applicant ON cases (applicant_id, case_number)",
+        "CREATE INDEX cases_agent ON cases (agent_id, case_number) WHERE agent_id <> ''",
+        "CREATE INDEX cases_application ON cases (application_id) WHERE application_id <> ''",
+        "CREATE INDEX cases_open ON cases (case_number) WHERE open",
+        """
+        CREATE INDEX cases_shortfall ON cases (shortfall_deadline)
+        WHERE shortfall_deadline IS NOT NULL
+        """,
+        """
+        CREATE TABLE applications (
+          id text PRIMARY KEY,
+          applicant_id text NOT NULL,
+          agent_id text NOT NULL,
+          hall_id text NOT NULL,
+          body bytea NOT NULL)
+        """,
+        // Licence numbers are unique in the deployment.
+        "CREATE TABLE licences (number text PRIMARY KEY, case_number text NOT NULL)",
+        // Applicants who broke a shortfall commitment, and until when (China Standard Time
+        // day number, exclusive) they may not use shortfall acceptance.
+        """
+        CREATE TABLE shortfall_bans (
+          applicant_id text PRIMARY KEY,
+          until_day integer NOT NULL,
+          case_number text NOT NULL)
+        """,
+      ]),
+  ]
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+import HallServer
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// Refuses cases whose shortfall materials were not supplied by their deadline (Art. 36),
+/// with the reason, and bars the applicant from shortfall acceptance for the deployment's
+/// time. Several instances may run: each takes the expired cases no other one has locked.
+final class ShortfallExpiry: Service {
+  let client: PostgresClient
+  let policy: IntakePolicy
+  let calendars: CalendarSource
+  let logger: Logger
+
+  init(client: PostgresClient, policy: IntakePolicy, calendars: CalendarSource, logger: Logger) {
+    self.client = client
+    self.policy = policy
+    self.calendars = calendars
+    self.logger = logger
+  }
+
+  func run() async throws {
+    while !Task.isCancelled {
+      do {
+        while try await sweep(now: Date()) > 0 {}
+      } catch  where !Task.isCancelled {
+        logger.warning("shortfall expiry pass failed", metadata: ["error": "\(error)"])
+      }
+      try? await Task.sleep(for: .seconds(policy.expiryIntervalSeconds))
+    }
+  }
+
+  /// One pass over at most 100 expired cases; returns how many it refused.
+  @discardableResult
+  func sweep(now: Date) async throws -> Int {
+    try await client.transaction(logger: logger) { connection in
+      let rows = try await connection.query(
+        """
+        SELECT body FROM cases WHERE shortfall_deadline < \(now)
+        ORDER BY shortfall_deadline LIMIT 100 FOR UPDATE SKIP LOCKED
+        """, logger: logger
+      ).collect()
+      let today = Days.today(now: now)
+      for row in rows {
+        var kase = try Hall_Intake_V1_Case(bytea: try row.decode(ByteBuffer.self))
+        let missing = kase.materials.filter { $0.status == .promised }.map(\.name)
+        Acceptance.refuse(
+          &kase, reason: .shortfallNotSupplied,
+          detail: "容缺材料未在承诺期限内补齐：" + missing.joined(separator: "、"), by: "system",
+          now: now)
+        if policy.shortfallBanDays > 0 {
+          let until = today.adding(days: policy.shortfallBanDays).dayNumber
+          try await connection.query(
+            """
+            INSERT INTO shortfall_bans (applicant_id, until_day, case_number)
+            VALUES (\(kase.applicant.idNumber), \(until), \(kase.caseNumber))
+            ON CONFLICT (applicant_id) DO UPDATE
+              SET until_day = greatest(shortfall_bans.until_day, excluded.until_day),
+                case_number = excluded.case_number
+            """, logger: logger)
+        }
+        try await CaseStore.record(
+          &kase, action: "refused", note: kase.refusal.detail, on: connection, logger: logger,
+          now: now)
+      }
+      return rows.count
+    }
+  }
+}
+
+/// When the working calendar changes, every open case's due time is derived again from its
+/// budget and ledger, and each one that moved is announced (INT-5, INT-12).
+enum DueTimeRederivation {
+  static func run(
+    on connection: PostgresConnection, calendars: CalendarSource, logger: Logger
+  ) async throws {
+    let calendar = try await calendars.calendar(on: connection, logger: logger)
+    let rows = try await connection.query(
+      "SELECT body FROM cases WHERE open AND due_time IS NOT NULL ORDER BY case_number FOR UPDATE",
+      logger: logger
+    ).collect()
+    let now = Date()
+    for row in rows {
+      var kase = try Hall_Intake_V1_Case(bytea: try row.decode(ByteBuffer.self))
+      let before = kase.deadline.dueTime.date
+      try DeadlineClock.derive(&kase.deadline, now: now, calendar: calendar)
+      let after = kase.deadline.dueTime.date
+      guard after != before else { continue }
+      try await CaseStore.record(
+        &kase, action: "due_time_changed",
+        note: "working calendar changed: \(before) → \(after)", on: connection, logger: logger,
+        now: now)
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRPCCore
+import HallCalendar
+import HallContracts
+import HallServer
+import HallTestSupport
+import SwiftProtobuf
+import Testing
+
+@testable import IntakeService
+
+/// INT-8 one-thing applications, and the catalog replica: intake works while the catalog is
+/// down, and a calendar change re-derives open cases' due times.
+@Suite("One-thing applications and the catalog replica")
+struct ReplicaAndBundleTests {
+  @Test("a one-thing application fans out per department and completes")
+  func bundleApplication() async throws {
+    try await IntakeFixture.with { hall in
+      let bundle = try await hall.catalog.getBundle(.with { $0.code = IntakeFixture.bundle })
+      let merged = bundle.latestVersion.materials
+      // The health certificate is asked for by both members and appears once.
+      let certificate = try #require(merged.first { $0.material.certificateID == "cert-health" })
+      #expect(certificate.itemCodes.count == 2)
+      let brought =
+        merged.filter { $0.material.source == .applicant && $0.material.required }
+        .map(\.material.id)
+      var application = try await hall.intake.submitBundleApplication(
+        .with {
+          $0.requestID = "one-thing"
+          $0.bundleCode = IntakeFixture.bundle
+          $0.channel = .window
+          $0.windowID = "W05"
+          $0.applicant = IntakeFixture.zhang
+          $0.providedMaterialIds = brought
+          $0.form = ["enterprise_name": "郑州好味餐饮有限公司"]
+          $0.delivery = .with { $0.method = .windowPickup }
+        }, metadata: People.clerk)
+      #expect(application.status == .received)
+      #expect(Set(application.subCases.map(\.departmentID)) == ["scjg", "wjw"])
+      application = try await hall.intake.acceptBundleApplication(
+        .with {
+          $0.requestID = "accept-one-thing"
+          $0.applicationID = application.id
+        }, metadata: People.clerk)
+      #expect(application.status == .inProgress)
+      #expect(application.subCases.allSatisfy { $0.state == .accepted })
+      // The longer member limit (10 days) sets the application's due time.
+      #expect(application.dueTime == application.subCases.map(\.dueTime).max { $0.date < $1.date })
+
+      // Each department works in parallel with its own approver.
+      for sub in application.subCases {
+        let approver = sub.departmentID == "scjg" ? People.approver : People.healthApprover
+        var kase = try await hall.get(sub.caseNumber)
+        kase = try await hall.startReview(kase, as: approver)
+        kase = try await hall.decide(kase, as: approver)
+        kase = try await hall.issue(kase, as: approver)
+        _ = try await hall.deliver(kase)
+      }
+      let done = try await hall.intake.getBundleApplication(
+        .with { $0.applicationID = application.id }, metadata: People.zhang)
+      #expect(done.status == .completed)
+      #expect(done.subCases.allSatisfy { $0.state == .delivered })
+    }
+  }
+
+  @Test("intake accepts cases while the catalog is down")
+  func catalogDown() async throws {
+    try await IntakeFixture.with { hall in
+      try await hall.catalogService.stop()
+      let kase = try await hall.accept(try await hall.submit())
+      #expect(kase.state == .accepted && kase.itemVersion == 1)
+    }
+  }
+
+  @Test("a calendar change re-derives open cases' due times and announces them")
+  func calendarChange() async throws {
+    try await IntakeFixture.with { hall in
+      let kase = try await hall.accept(try await hall.submit())
+      let calendar = WorkingCalendar.stateCouncil
+      // Make the first ordinary working day after acceptance a day off.
+      var day = Days.today(now: kase.acceptTime.date).adding(days: 1)
+      while !calendar.isWorkingDay(day) || day.isWeekend { day = day.adding(days: 1) }
+      let year = calendar.years.first { $0.year == day.year }
+      var message =
+        year.map { CalendarConversions.proto($0) }
+        ?? .with {
+          $0.year = Int32(day.year)
+          $0.notice = "测试"
+        }
+      message.holidays.append(
+        .with {
+          $0.name = "地方调休"
+          $0.firstDay = Days.proto(day)
+          $0.lastDay = Days.proto(day)
+        })
+      message.notice = "测试：增加一天地方调休"
+      _ = try await hall.catalog.putCalendarYear(
+        .with {
+          $0.requestID = "calendar"
+          $0.calendarYear = message
+        })
+      try await eventually(seconds: 30) {
+        try await hall.get(kase.caseNumber).timeline.last?.action == "due_time_changed"
+      }
+      let moved = try await hall.get(kase.caseNumber)
+      let changed = try WorkingCalendar(
+        years: calendar.years.filter { $0.year != day.year }
+          + [try CalendarConversions.library(message)])
+      #expect(
+        moved.deadline.dueTime.date == (try changed.dueTime(after: 5, from: kase.acceptTime.date)))
+      #expect(moved.deadline.dueTime.date > kase.deadline.dueTime.date)
+      #expect(try await hall.events(of: kase.caseNumber).last == "intake.case.due_time_changed")
+    }
+  }
+}
