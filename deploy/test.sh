@@ -7,3 +7,5 @@ cd "$root"
 "$root/deploy/install-toolchain-deps.sh"
 swift build --build-tests
 swift test --skip-build "$@"
+# The independent client: Python stubs generated from proto/ drive the built executables.
+"$root/Tests/python/run.sh"
