@@ -113,11 +113,14 @@ extension IntakeRPC {
     guard ticket.hallID == principal.hallID else {
       throw ServiceError.permissionDenied("ticket \(ticketID) is of another hall")
     }
-    guard ticket.state == .called || ticket.state == .served else {
-      throw ServiceError.failedPrecondition("ticket \(ticketID) has not been called to a window")
+    guard ticket.state == .called else {
+      throw ServiceError.failedPrecondition(
+        ticket.state == .waiting
+          ? "ticket \(ticketID) has not been called to a window"
+          : "ticket \(ticketID) is already finished")
     }
     ticket.state = .served
-    if !ticket.hasServeTime { ticket.serveTime = .init(date: Date()) }
+    ticket.serveTime = .init(date: Date())
     ticket.caseNumber = kase.caseNumber
     kase.ticketID = ticket.id
     try await save(ticket, action: "served", on: connection)
