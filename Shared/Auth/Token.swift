@@ -90,6 +90,7 @@ public struct TokenVerifier: Sendable {
   public let issuer: String
   /// Clock skew tolerated between the minting machine and this one.
   public var leeway: TimeInterval = 60
+  private let verified = VerifiedTokens()
 
   public init(publicKey: Curve25519.Signing.PublicKey, issuer: String) {
     self.key = publicKey
@@ -97,6 +98,7 @@ public struct TokenVerifier: Sendable {
   }
 
   public func verify(_ token: String, now: Date = Date()) throws(TokenError) -> Principal {
+    if let known = verified.principal(of: token, now: now) { return known }
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 3,
       let headerData = Base64URL.decode(parts[0]),
@@ -116,7 +118,11 @@ public struct TokenVerifier: Sendable {
     let seconds = now.timeIntervalSince1970
     guard Double(claims.exp) + leeway > seconds else { throw .expired }
     guard Double(claims.iat) - leeway <= seconds else { throw .notYetValid }
-    return try claims.principal()
+    let principal = try claims.principal()
+    verified.remember(
+      token, principal: principal, validFrom: Double(claims.iat) - leeway,
+      until: Double(claims.exp) + leeway)
+    return principal
   }
 }
 

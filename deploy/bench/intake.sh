@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Intake's benchmark (INT-3): acceptances (SubmitCase + AcceptCase of a new case) through
+# gRPC by many concurrent clients, then latency at 70 % of that peak in an open loop, then
+# pgbench running the same rows (deploy/bench/intake-pgbench.sql) at the same concurrency,
+# in the same run. Builds in release mode, then runs against a throw-away PostgreSQL cluster
+# of its own (never a running deployment). Extra arguments go to `hall-bench intake`.
+#
+#   deploy/bench/intake.sh [--clients N] [--seconds S] [--load 0.7] [--json]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+"$root/deploy/install-toolchain-deps.sh"
+swift build -c release --product hall-bench >&2
+bin=$(swift build -c release --show-bin-path)
+exec "$bin/hall-bench" intake --clients 16 --seconds 20 "$@"
