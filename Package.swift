@@ -31,6 +31,7 @@ let package = Package(
   products: [
     .executable(name: "hall-catalog", targets: ["hall-catalog"]),
     .executable(name: "hall-intake", targets: ["hall-intake"]),
+    .executable(name: "hall-rating", targets: ["hall-rating"]),
     .executable(name: "hallctl", targets: ["hallctl"]),
   ],
   dependencies: [
@@ -104,6 +105,21 @@ let package = Package(
       path: "Services/Intake/Main",
       swiftSettings: strictSettings),
 
+    // The rating service.
+    .target(
+      name: "RatingService",
+      dependencies: [
+        "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", "HallServer", grpcCore,
+        protobuf, postgres, logging, lifecycle,
+      ],
+      path: "Services/Rating/Service",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hall-rating",
+      dependencies: ["RatingService", "HallServer", argumentParser],
+      path: "Services/Rating/Main",
+      swiftSettings: strictSettings),
+
     // The operator's command line.
     .executableTarget(
       name: "hallctl",
@@ -131,6 +147,16 @@ let package = Package(
       ],
       path: "Tests/Bench",
       swiftSettings: strictSettings),
+    // A catalog and an intake service with a small published catalog, for the suites of the
+    // services that stand on intake.
+    .target(
+      name: "HallFixtures",
+      dependencies: [
+        "IntakeService", "CatalogService", "HallTestSupport", "HallContracts", "HallAuth",
+        "HallServer", "HallCalendar", grpcCore, grpcHTTP2, protobuf, postgres,
+      ],
+      path: "Tests/Fixtures",
+      swiftSettings: strictSettings),
     .testTarget(
       name: "CalendarTests",
       dependencies: ["HallCalendar"],
@@ -147,10 +173,19 @@ let package = Package(
     .testTarget(
       name: "IntakeTests",
       dependencies: [
-        "IntakeService", "CatalogService", "HallTestSupport", "HallContracts", "HallAuth",
-        "HallServer", "HallCalendar", grpcCore, grpcHTTP2, protobuf, postgres,
+        "IntakeService", "CatalogService", "HallFixtures", "HallTestSupport", "HallContracts",
+        "HallAuth", "HallServer", "HallCalendar", grpcCore, grpcHTTP2, protobuf, postgres,
       ],
       path: "Tests/IntakeTests",
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "RatingTests",
+      dependencies: [
+        "RatingService", "IntakeService", "CatalogService", "HallFixtures", "HallTestSupport",
+        "HallContracts", "HallAuth", "HallServer", "HallCalendar", grpcCore, grpcHTTP2, protobuf,
+        postgres,
+      ],
+      path: "Tests/RatingTests",
       swiftSettings: strictSettings),
     .testTarget(
       name: "FeedTests",

@@ -13,6 +13,7 @@ state="$root/.hall"
 export HALL_PG_PORT=${HALL_PG_PORT:-55432}
 catalog_port=${HALL_CATALOG_PORT:-50051}
 intake_port=${HALL_INTAKE_PORT:-50052}
+rating_port=${HALL_RATING_PORT:-50053}
 deployment=${HALL_DEPLOYMENT:-hualong-district}
 
 stop_services() {
@@ -38,6 +39,7 @@ mkdir -p "$state/run" "$state/logs" "$state/keys"
 echo "== building (first build takes several minutes)"
 swift build -c release --product hall-catalog
 swift build -c release --product hall-intake
+swift build -c release --product hall-rating
 swift build -c release --product hallctl
 bin=$(swift build -c release --show-bin-path)
 
@@ -49,7 +51,7 @@ secrets="$state/postgres/secrets"
 "$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
   --role catalog_admin --subject demo-admin --region 410902 --hours 720 >"$state/keys/admin.token"
 # Each service's own identity for the feeds it consumes.
-for name in catalog intake; do
+for name in catalog intake rating; do
   "$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
     --role service --subject "hall-$name" --hours 720 >"$state/keys/$name.token"
 done
@@ -58,6 +60,7 @@ stop_services
 start_service() { # name port
   local name=$1 port=$2
   HALL_SERVICE_TOKEN_FILE="$state/keys/$name.token" HALL_CATALOG_ADDR=127.0.0.1:$catalog_port \
+  HALL_INTAKE_ADDR=127.0.0.1:$intake_port HALL_REGION_CODE=410902 \
   HALL_DEPLOYMENT=$deployment HALL_LISTEN_PORT=$port HALL_DB_PORT=$HALL_PG_PORT \
     HALL_DB_PASSWORD_FILE="$secrets/hall_$name.password" \
     HALL_TOKEN_PUBLIC_KEY_FILE="$state/keys/signing.pub" \
@@ -75,6 +78,7 @@ start_service() { # name port
 echo "== services"
 start_service catalog "$catalog_port"
 start_service intake "$intake_port"
+start_service rating "$rating_port"
 
 echo "== demonstration data"
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE="$state/keys/admin.token" \
@@ -86,6 +90,7 @@ cat <<TXT
 The hall is running (deployment "$deployment"):
   catalog     127.0.0.1:$catalog_port   (gRPC, contract proto/hall/catalog/v1)
   intake      127.0.0.1:$intake_port   (gRPC, contract proto/hall/intake/v1)
+  rating      127.0.0.1:$rating_port   (gRPC, contract proto/hall/rating/v1)
   PostgreSQL  127.0.0.1:$HALL_PG_PORT   (database hall; passwords in $secrets)
   logs        $state/logs/
   admin token $state/keys/admin.token

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import HallCalendar
 import HallContracts
+import HallFixtures
 import HallServer
 import HallTestSupport
 import Logging
@@ -219,6 +220,6 @@ struct AcceptanceTests {
     #expect(ApplicantIdentity.creditCodeProblem("91350100M000100Y43") == nil)
     #expect(ApplicantIdentity.creditCodeProblem("91350100M000100Y44") != nil)
     #expect(ApplicantIdentity.creditCodeProblem("91350100M000100I43") != nil)
-    #expect(ApplicantIdentity.masked("11010519491231002X") == "1101**********002X")
+    #expect(Masking.identifier("11010519491231002X") == "1101**********002X")
   }
 }

@@ -3,6 +3,7 @@ import GRPCCore
 import HallAuth
 import HallCalendar
 import HallContracts
+import HallFixtures
 import HallServer
 import HallTestSupport
 import SwiftProtobuf

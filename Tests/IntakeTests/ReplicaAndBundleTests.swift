@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import HallCalendar
 import HallContracts
+import HallFixtures
 import HallServer
 import HallTestSupport
 import SwiftProtobuf

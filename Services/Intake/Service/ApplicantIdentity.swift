@@ -61,11 +61,4 @@ enum ApplicantIdentity {
     }
     return nil
   }
-
-  /// The identifier as listings and logs show it (SEC-2): the first and last four characters.
-  static func masked(_ id: String) -> String {
-    guard id.count > 8 else { return String(repeating: "*", count: id.count) }
-    return String(id.prefix(4)) + String(repeating: "*", count: id.count - 8)
-      + String(id.suffix(4))
-  }
 }

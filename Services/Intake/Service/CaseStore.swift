@@ -112,10 +112,10 @@ enum CaseStore {
   /// The case as a listing shows it: identifiers masked (SEC-2), no timeline.
   static func listed(_ kase: Case) -> Case {
     var copy = kase
-    copy.applicant.idNumber = ApplicantIdentity.masked(kase.applicant.idNumber)
-    copy.applicant.phone = ApplicantIdentity.masked(kase.applicant.phone)
+    copy.applicant.idNumber = Masking.identifier(kase.applicant.idNumber)
+    copy.applicant.phone = Masking.identifier(kase.applicant.phone)
     if kase.hasAgent {
-      copy.agent.agentIDNumber = ApplicantIdentity.masked(kase.agent.agentIDNumber)
+      copy.agent.agentIDNumber = Masking.identifier(kase.agent.agentIDNumber)
     }
     copy.timeline = []
     return copy

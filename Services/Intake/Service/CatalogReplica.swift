@@ -15,10 +15,9 @@ import SwiftProtobuf
 /// is down.
 enum CatalogReplica {
   /// The catalog's event types this replica applies; the feed filters on them.
-  static let eventTypes = [
-    "catalog.item_version.", "catalog.bundle_version.", "catalog.department.",
-    "catalog.calendar_year.", "catalog.hall_hours.",
-  ]
+  static let eventTypes =
+    ["catalog.item_version.", "catalog.bundle_version.", "catalog.department."]
+    + CalendarReplica.eventTypes
 
   /// Applies one catalog event in the consumer's transaction. Returns true when the working
   /// calendar changed, so that open cases' due times are derived again.
@@ -54,35 +53,10 @@ enum CatalogReplica {
         VALUES (\(department.id), \(Int(department.level.rawValue)), \(try department.bytea()))
         ON CONFLICT (id) DO UPDATE SET level = excluded.level, body = excluded.body
         """, logger: logger)
-    case "catalog.calendar_year.put":
-      let year = try Hall_Catalog_V1_CalendarYear(unpackingAny: event.payload)
-      try await connection.query(
-        """
-        INSERT INTO calendar_years (year, body) VALUES (\(Int(year.year)), \(try year.bytea()))
-        ON CONFLICT (year) DO UPDATE SET body = excluded.body
-        """, logger: logger)
-      try await bumpCalendarRevision(on: connection, logger: logger)
-      return true
-    case "catalog.hall_hours.set":
-      let hours = try Hall_Catalog_V1_HallHours(unpackingAny: event.payload)
-      try await connection.query(
-        """
-        INSERT INTO hall_hours (id, body) VALUES (1, \(try hours.bytea()))
-        ON CONFLICT (id) DO UPDATE SET body = excluded.body
-        """, logger: logger)
-      try await bumpCalendarRevision(on: connection, logger: logger)
-      return true
     default:
-      break
+      return try await CalendarReplica.apply(event, on: connection, logger: logger)
     }
     return false
-  }
-
-  private static func bumpCalendarRevision(on connection: PostgresConnection, logger: Logger)
-    async throws
-  {
-    try await connection.query(
-      "UPDATE calendar_revision SET revision = revision + 1", logger: logger)
   }
 
   /// What the catalog says about an item on a given day.

@@ -40,20 +40,7 @@ enum IntakeMigrations {
           PRIMARY KEY (bundle_code, version))
         """,
         "CREATE TABLE departments (id text PRIMARY KEY, level smallint NOT NULL, body bytea NOT NULL)",
-        "CREATE TABLE calendar_years (year integer PRIMARY KEY, body bytea NOT NULL)",
-        """
-        CREATE TABLE hall_hours (
-          id integer PRIMARY KEY CHECK (id = 1),
-          body bytea NOT NULL)
-        """,
-        // Grows with every calendar change, so that each instance knows when to reload.
-        """
-        CREATE TABLE calendar_revision (
-          id integer PRIMARY KEY CHECK (id = 1),
-          revision bigint NOT NULL)
-        """,
-        "INSERT INTO calendar_revision VALUES (1, 0)",
-      ]),
+      ] + CalendarReplica.statements),
     Migration(
       version: 3, name: "tickets and cases",
       statements: [

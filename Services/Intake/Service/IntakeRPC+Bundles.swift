@@ -155,7 +155,7 @@ extension IntakeRPC {
     application.status = BundleMaterials.status(of: application.subCases)
     application.dueTime = BundleMaterials.dueTime(of: application.subCases)
     if principal.role != .applicant {
-      application.applicant.idNumber = ApplicantIdentity.masked(application.applicant.idNumber)
+      application.applicant.idNumber = Masking.identifier(application.applicant.idNumber)
     }
     return application
   }

@@ -1,42 +1,42 @@
 import CatalogService
-import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
-import HallAuth
+public import Foundation
+public import GRPCCore
+public import GRPCNIOTransportHTTP2
+public import HallAuth
 import HallCalendar
-import HallContracts
+public import HallContracts
 import HallServer
-import HallTestSupport
+public import HallTestSupport
 import PostgresNIO
 import SwiftProtobuf
 import Testing
 
-@testable import IntakeService
+import IntakeService
 
-typealias IntakeClient = Hall_Intake_V1_IntakeService.Client<HTTP2ClientTransport.Posix>
-typealias CatalogClient = Hall_Catalog_V1_CatalogService.Client<HTTP2ClientTransport.Posix>
+public typealias IntakeClient = Hall_Intake_V1_IntakeService.Client<HTTP2ClientTransport.Posix>
+public typealias CatalogClient = Hall_Catalog_V1_CatalogService.Client<HTTP2ClientTransport.Posix>
 
 /// People of the hall, each with their own token: the calls carry it as metadata, so one
 /// connection serves them all.
-enum People {
-  static let clerk = TestKeys.signer.token(.clerk, "clerk-01", hall: "hl-hall")
-  static let otherHallClerk = TestKeys.signer.token(.clerk, "clerk-99", hall: "other-hall")
-  static let approver = TestKeys.signer.token(.approver, "approver-scjg", department: "scjg")
-  static let healthApprover = TestKeys.signer.token(
+public enum People {
+  public static let clerk = TestKeys.signer.token(.clerk, "clerk-01", hall: "hl-hall")
+  public static let otherHallClerk = TestKeys.signer.token(.clerk, "clerk-99", hall: "other-hall")
+  public static let approver = TestKeys.signer.token(.approver, "approver-scjg", department: "scjg")
+  public static let healthApprover = TestKeys.signer.token(
     .approver, "approver-wjw", department: "wjw")
-  static let supervisor = TestKeys.signer.token(.supervisor, "supervisor-1")
+  public static let supervisor = TestKeys.signer.token(.supervisor, "supervisor-1")
   /// 张三, a citizen with a valid resident ID number.
-  static let zhangID = "410102199003071230"
-  static let zhang = TestKeys.signer.token(.applicant, zhangID)
+  public static let zhangID = "410102199003071230"
+  public static let zhang = TestKeys.signer.token(.applicant, zhangID)
   /// 李四, another citizen.
-  static let liID = "410902198511204561"
-  static let li = TestKeys.signer.token(.applicant, liID)
+  public static let liID = "410902198511204561"
+  public static let li = TestKeys.signer.token(.applicant, liID)
   /// A company (unified social credit code).
-  static let companyID = "91410100317421623M"
+  public static let companyID = "91410100317421623M"
 }
 
 extension TokenSigner {
-  func token(
+  public func token(
     _ role: Role, _ subject: String, department: String? = nil, hall: String? = nil
   ) -> Metadata {
     let token = try! mint(
@@ -50,18 +50,18 @@ extension TokenSigner {
 /// A catalog and an intake service, each on its own database, intake fed by the catalog's
 /// feed, with a small published catalog: a promised item with a shortfall-eligible
 /// certificate and a fee, an on-the-spot item, and a bundle of two departments' items.
-struct IntakeFixture {
-  let intake: IntakeClient
-  let catalog: CatalogClient
-  let catalogService: TestService
-  let intakeService: TestService
+public struct IntakeFixture: Sendable {
+  public let intake: IntakeClient
+  public let catalog: CatalogClient
+  public let catalogService: TestService
+  public let intakeService: TestService
 
-  static let promisedItem = "HL-SCJG-001"
-  static let spotItem = "HL-SCJG-002"
-  static let healthItem = "HL-WJW-001"
-  static let bundle = "KBCG"
+  public static let promisedItem = "HL-SCJG-001"
+  public static let spotItem = "HL-SCJG-002"
+  public static let healthItem = "HL-WJW-001"
+  public static let bundle = "KBCG"
 
-  static func with(
+  public static func with(
     options: [String: String] = [:], _ body: (IntakeFixture) async throws -> Void
   ) async throws {
     let catalogService = try await TestService.start(Catalog.definition)
@@ -90,7 +90,7 @@ struct IntakeFixture {
     }
   }
 
-  func seedCatalog() async throws {
+  public func seedCatalog() async throws {
     for (id, name) in [("scjg", "区市场监管局"), ("wjw", "区卫生健康委")] {
       _ = try await catalog.createDepartment(
         .with {
@@ -138,7 +138,7 @@ struct IntakeFixture {
     try await waitForReplica(items: 3, bundles: 1)
   }
 
-  func publish(_ code: String, _ spec: Hall_Catalog_V1_ItemSpec) async throws {
+  public func publish(_ code: String, _ spec: Hall_Catalog_V1_ItemSpec) async throws {
     _ = try await catalog.createItem(
       .with {
         $0.requestID = "create-\(code)"
@@ -155,7 +155,7 @@ struct IntakeFixture {
   }
 
   /// Waits until intake's replica holds this many item versions and bundle versions.
-  func waitForReplica(items: Int, bundles: Int) async throws {
+  public func waitForReplica(items: Int, bundles: Int) async throws {
     try await eventually(seconds: 30) {
       try await intakeService.database.withClient { client in
         let rows = try await client.query(
@@ -171,7 +171,7 @@ struct IntakeFixture {
   }
 
   /// Rows of intake's own tables, for checks that a refusal wrote nothing.
-  func count(_ table: String) async throws -> Int64 {
+  public func count(_ table: String) async throws -> Int64 {
     try await intakeService.database.withClient { client in
       try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"))
         .collect()[0].decode(Int64.self)
@@ -179,7 +179,7 @@ struct IntakeFixture {
   }
 
   /// Event types in intake's outbox for one case, oldest first.
-  func events(of aggregate: String) async throws -> [String] {
+  public func events(of aggregate: String) async throws -> [String] {
     try await intakeService.database.withClient { client in
       try await client.query(
         "SELECT event_type FROM outbox WHERE aggregate_id = \(aggregate) ORDER BY id"
@@ -189,7 +189,7 @@ struct IntakeFixture {
 
   // MARK: - Steps
 
-  func submit(
+  public func submit(
     item: String = Self.promisedItem, provided: [String] = ["m1", "m3"],
     as caller: Metadata = People.clerk, channel: Hall_Common_V1_Channel = .window,
     applicant: Hall_Intake_V1_Applicant = zhang,
@@ -213,7 +213,7 @@ struct IntakeFixture {
       }, metadata: caller)
   }
 
-  func accept(
+  public func accept(
     _ kase: Hall_Intake_V1_Case, defects: [String: String] = [:], commitment: String = "",
     as caller: Metadata = People.clerk
   ) async throws -> Hall_Intake_V1_Case {
@@ -231,7 +231,7 @@ struct IntakeFixture {
       }, metadata: caller)
   }
 
-  func startReview(_ kase: Hall_Intake_V1_Case, as caller: Metadata = People.approver)
+  public func startReview(_ kase: Hall_Intake_V1_Case, as caller: Metadata = People.approver)
     async throws -> Hall_Intake_V1_Case
   {
     try await intake.startReview(
@@ -241,7 +241,7 @@ struct IntakeFixture {
       }, metadata: caller)
   }
 
-  func decide(
+  public func decide(
     _ kase: Hall_Intake_V1_Case, approve: Bool = true, reason: String = "",
     as caller: Metadata = People.approver
   ) async throws -> Hall_Intake_V1_Case {
@@ -254,7 +254,7 @@ struct IntakeFixture {
       }, metadata: caller)
   }
 
-  func issue(_ kase: Hall_Intake_V1_Case, as caller: Metadata = People.approver) async throws
+  public func issue(_ kase: Hall_Intake_V1_Case, as caller: Metadata = People.approver) async throws
     -> Hall_Intake_V1_Case
   {
     try await intake.issueLicence(
@@ -265,7 +265,7 @@ struct IntakeFixture {
       }, metadata: caller)
   }
 
-  func deliver(
+  public func deliver(
     _ kase: Hall_Intake_V1_Case, reference: String = "", as caller: Metadata = People.clerk
   ) async throws -> Hall_Intake_V1_Case {
     try await intake.deliverResult(
@@ -276,13 +276,13 @@ struct IntakeFixture {
       }, metadata: caller)
   }
 
-  func get(_ caseNumber: String, as caller: Metadata = People.supervisor) async throws
+  public func get(_ caseNumber: String, as caller: Metadata = People.supervisor) async throws
     -> Hall_Intake_V1_Case
   {
     try await intake.getCase(.with { $0.caseNumber = caseNumber }, metadata: caller)
   }
 
-  static let zhang = Hall_Intake_V1_Applicant.with {
+  public static let zhang = Hall_Intake_V1_Applicant.with {
     $0.kind = .citizen
     $0.idNumber = People.zhangID
     $0.name = "张三"
@@ -294,7 +294,7 @@ struct IntakeFixture {
   /// 食品经营许可: 5 working days promised, 20 statutory; m1 required, m2 reused from an
   /// electronic licence, m3 a certificate that may come later [容缺], m4 optional; a fee of
   /// 10 yuan; an on-site inspection that does not count inside the limit.
-  static func promisedSpec() -> Hall_Catalog_V1_ItemSpec {
+  public static func promisedSpec() -> Hall_Catalog_V1_ItemSpec {
     .with {
       $0.name = "食品经营许可核发"
       $0.departmentID = "scjg"
@@ -357,7 +357,7 @@ struct IntakeFixture {
   }
 
   /// An on-the-spot item [即办件]: decided at acceptance.
-  static func spotSpec() -> Hall_Catalog_V1_ItemSpec {
+  public static func spotSpec() -> Hall_Catalog_V1_ItemSpec {
     var spec = promisedSpec()
     spec.name = "食品经营许可证补办"
     spec.promisedLimitWorkingDays = 0
@@ -376,7 +376,7 @@ struct IntakeFixture {
   }
 
   /// The health department's member of the bundle: the same health certificate.
-  static func healthSpec() -> Hall_Catalog_V1_ItemSpec {
+  public static func healthSpec() -> Hall_Catalog_V1_ItemSpec {
     var spec = promisedSpec()
     spec.name = "公共场所卫生许可"
     spec.departmentID = "wjw"
@@ -398,7 +398,7 @@ struct IntakeFixture {
     return spec
   }
 
-  static func material(
+  public static func material(
     _ id: String, _ name: String, required: Bool, shortfall: Bool = false,
     source: Hall_Catalog_V1_MaterialSource = .applicant, certificate: String = ""
   ) -> Hall_Catalog_V1_Material {

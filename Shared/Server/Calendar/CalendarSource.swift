@@ -1,13 +1,7 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
+public import HallCalendar
 import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
+public import Logging
+public import PostgresNIO
 import Synchronization
 
 /// The working calendar as intake's replica holds it, built once per calendar revision and
@@ -16,12 +10,14 @@ import Synchronization
 ///
 /// Until the catalog's calendar has arrived, the State Council arrangements shipped with the
 /// calendar library apply (the catalog seeds the same ones).
-final class CalendarSource: Sendable {
+public final class CalendarSource: Sendable {
   private let cached = Mutex<(revision: Int64, calendar: WorkingCalendar)?>(nil)
 
   /// The calendar in force, read on `connection` (inside the caller's transaction, so that a
   /// calendar change applied in the same transaction is seen).
-  func calendar(on connection: PostgresConnection, logger: Logger) async throws
+  public init() {}
+
+  public func calendar(on connection: PostgresConnection, logger: Logger) async throws
     -> WorkingCalendar
   {
     let rows = try await connection.query(
@@ -34,7 +30,7 @@ final class CalendarSource: Sendable {
     return calendar
   }
 
-  static func load(on connection: PostgresConnection, logger: Logger) async throws
+  public static func load(on connection: PostgresConnection, logger: Logger) async throws
     -> WorkingCalendar
   {
     let rows = try await connection.query(
