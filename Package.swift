@@ -69,8 +69,7 @@ let package = Package(
       name: "HallServer",
       dependencies: [
         "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2,
-        grpcProtobuf,
-        lifecycle, unixSignals, logging, postgres, protobuf,
+        grpcProtobuf, lifecycle, unixSignals, logging, postgres, protobuf, argumentParser,
       ],
       path: "Shared/Server",
       swiftSettings: strictSettings),

@@ -1,3 +1,4 @@
+public import ArgumentParser
 import Foundation
 import HallDatabase
 import Logging
@@ -24,5 +25,27 @@ public enum ServiceMain {
     } else {
       try await app.runUntilSignalled()
     }
+  }
+}
+
+/// The options every service executable takes, so that each `main` names only its service.
+public struct ServiceOptions: ParsableArguments {
+  @Option(help: "JSON settings file (HALL_* environment variables win over it).")
+  public var config: String?
+
+  @Flag(help: "Apply the schema's migrations and exit.")
+  public var migrateOnly = false
+
+  public init() {}
+
+  /// The discussion every service's help shows.
+  public static let discussion =
+    "Settings come from an optional JSON file (--config) and HALL_* environment variables, "
+    + "which win. The README lists every setting."
+
+  public func run(_ definition: ServiceDefinition, defaultPort: Int) async throws {
+    try await ServiceMain.run(
+      definition: definition, defaultPort: defaultPort, configFile: config,
+      migrateOnly: migrateOnly)
   }
 }

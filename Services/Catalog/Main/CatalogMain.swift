@@ -1,7 +1,6 @@
 import ArgumentParser
-import CatalogService
 import HallServer
-import Logging
+import CatalogService
 
 /// `hall-catalog`: the catalog service as its own process.
 @main
@@ -9,20 +8,11 @@ struct CatalogMain: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-catalog",
     abstract: "The catalog service: items, guides, bundles, lists and the working calendar.",
-    discussion: """
-      Settings come from an optional JSON file (--config) and HALL_* environment variables,
-      which win. The README lists every setting.
-      """)
+    discussion: ServiceOptions.discussion)
 
-  @Option(help: "JSON settings file.")
-  var config: String?
-
-  @Flag(help: "Apply the schema's migrations and exit.")
-  var migrateOnly = false
+  @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await ServiceMain.run(
-      definition: Catalog.definition, defaultPort: 50051, configFile: config,
-      migrateOnly: migrateOnly)
+    try await options.run(Catalog.definition, defaultPort: 50051)
   }
 }

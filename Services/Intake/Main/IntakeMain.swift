@@ -1,7 +1,6 @@
 import ArgumentParser
-import IntakeService
 import HallServer
-import Logging
+import IntakeService
 
 /// `hall-intake`: the intake service as its own process.
 @main
@@ -10,20 +9,11 @@ struct IntakeMain: AsyncParsableCommand {
     commandName: "hall-intake",
     abstract:
       "The intake service: tickets, cases from any channel, acceptance, back office, delivery.",
-    discussion: """
-      Settings come from an optional JSON file (--config) and HALL_* environment variables,
-      which win. The README lists every setting.
-      """)
+    discussion: ServiceOptions.discussion)
 
-  @Option(help: "JSON settings file.")
-  var config: String?
-
-  @Flag(help: "Apply the schema's migrations and exit.")
-  var migrateOnly = false
+  @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await ServiceMain.run(
-      definition: Intake.definition, defaultPort: 50052, configFile: config,
-      migrateOnly: migrateOnly)
+    try await options.run(Intake.definition, defaultPort: 50052)
   }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import RatingService
 import HallServer
-import Logging
+import RatingService
 
 /// `hall-rating`: the rating service as its own process.
 @main
@@ -10,20 +9,11 @@ struct RatingMain: AsyncParsableCommand {
     commandName: "hall-rating",
     abstract:
       "The rating service (好差评): ratings of finished cases, invitations, the bad-review loop.",
-    discussion: """
-      Settings come from an optional JSON file (--config) and HALL_* environment variables,
-      which win. The README lists every setting.
-      """)
+    discussion: ServiceOptions.discussion)
 
-  @Option(help: "JSON settings file.")
-  var config: String?
-
-  @Flag(help: "Apply the schema's migrations and exit.")
-  var migrateOnly = false
+  @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await ServiceMain.run(
-      definition: Rating.definition, defaultPort: 50053, configFile: config,
-      migrateOnly: migrateOnly)
+    try await options.run(Rating.definition, defaultPort: 50053)
   }
 }
