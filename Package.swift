@@ -104,6 +104,15 @@ let package = Package(
       ],
       path: "Tests/Support",
       swiftSettings: strictSettings),
+    // Load generators (not tests): `hall-bench <subcommand>`, run by deploy/bench/*.sh.
+    .executableTarget(
+      name: "hall-bench",
+      dependencies: [
+        "HallTestSupport", "HallServer", "HallDatabase", "HallAuth", "HallContracts",
+        argumentParser, postgres, logging, protobuf,
+      ],
+      path: "Tests/Bench",
+      swiftSettings: strictSettings),
     .testTarget(
       name: "CalendarTests",
       dependencies: ["HallCalendar"],
