@@ -101,16 +101,31 @@ public final class OutboxFeed: Sendable {
   func numberPass() async throws -> Int {
     let lockKey = "hall.outbox.sequencer.\(schema)"
     return try await client.transaction(logger: logger) { connection in
+      // Bitmap scans are off for this transaction only. The planner cannot know that nearly
+      // every entry it would read for "position IS NULL" belongs to a row numbered since the
+      // last vacuum: a bitmap scan visits all of them on every pass, so a pass costs more
+      // the busier the outbox is. An index scan in id order marks them dead as it passes,
+      // and later passes skip them.
       let locked = try await connection.query(
-        "SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger
+        """
+        SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey))),
+          set_config('enable_bitmapscan', 'off', true)
+        """, logger: logger
       ).collect()
-      guard try locked.first?.decode(Bool.self) == true else { return 0 }
+      guard let row = locked.first else { return 0 }
+      let (acquired, _) = try row.decode((Bool, String).self)
+      guard acquired else { return 0 }
+      // The rows are joined by their ids as an array: its length is unknown to the planner
+      // (it assumes a few rows), so each is found through the primary key. A join on a
+      // subquery instead was planned as a hash join over a scan of the whole outbox, the
+      // producer's entire history, on every pass.
       let numbered = try await connection.query(
         """
         WITH base AS (SELECT coalesce(max(position), 0) AS b FROM outbox),
         next AS (
-          SELECT id, row_number() OVER (ORDER BY id) AS n FROM outbox
-          WHERE position IS NULL ORDER BY id LIMIT \(Self.passSize))
+          SELECT v.id, v.n FROM unnest(ARRAY(
+            SELECT id FROM outbox WHERE position IS NULL ORDER BY id LIMIT \(Self.passSize)
+          )) WITH ORDINALITY AS v(id, n))
         UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
         RETURNING o.position
         """, logger: logger
