@@ -26,6 +26,9 @@ public final class OutboxFeed: Sendable {
     var stopping = false
     var generation: UInt64 = 0
     var waiters: [CheckedContinuation<UInt64, Never>] = []
+    /// The poll asked for a pass: open streams are woken after it, whether or not its
+    /// notification arrives.
+    var pollPending = false
   }
 
   /// Rows numbered per pass; a backlog takes several passes.
@@ -53,13 +56,23 @@ public final class OutboxFeed: Sendable {
         signal.finish()
       }
       group.addTask {
-        for await _ in pending { await self.numberAll() }
+        for await _ in pending {
+          let polled = self.state.withLock { state in
+            defer { state.pollPending = false }
+            return state.pollPending
+          }
+          await self.numberAll()
+          if polled { self.bump() }
+        }
       }
       group.addTask {
-        // Polling fallback: a lost notification delays an event by at most this long.
+        // Polling fallback: a lost notification delays an event by at most this long. The
+        // poll goes through the one worker too: a pass of its own would hold the lock while
+        // the worker's pass for a new commit found it taken, and that commit would then
+        // wait for the next notification or poll.
         while !Task.isCancelled {
-          await self.numberAll()
-          self.bump()
+          self.state.withLock { $0.pollPending = true }
+          signal.yield()
           try? await Task.sleep(for: Self.pollInterval)
         }
       }
