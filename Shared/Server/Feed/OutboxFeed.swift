@@ -131,23 +131,25 @@ public final class OutboxFeed: Sendable {
       // The rows are joined by their ids as an array: its length is unknown to the planner
       // (it assumes a few rows), so each is found through the primary key. A join on a
       // subquery instead was planned as a hash join over a scan of the whole outbox, the
-      // producer's entire history, on every pass.
-      let numbered = try await connection.query(
+      // producer's entire history, on every pass. Open streams are notified by the same
+      // statement (when it numbered anything): a pass is on the way of every event, and each
+      // of its round trips adds to every event's lag.
+      let rows = try await connection.query(
         """
         WITH base AS (SELECT coalesce(max(position), 0) AS b FROM outbox),
         next AS (
           SELECT v.id, v.n FROM unnest(ARRAY(
             SELECT id FROM outbox WHERE position IS NULL ORDER BY id LIMIT \(Self.passSize)
-          )) WITH ORDINALITY AS v(id, n))
-        UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
-        RETURNING o.position
+          )) WITH ORDINALITY AS v(id, n)),
+        numbered AS (
+          UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
+          RETURNING o.position)
+        SELECT count(*)::int8, CASE WHEN count(*) > 0
+          THEN pg_notify(\(OutboxChannels.numbered) || current_schema(), '') END
+        FROM numbered
         """, logger: logger
-      ).collect().count
-      if numbered > 0 {
-        try await connection.query(
-          "SELECT pg_notify(\(OutboxChannels.numbered) || current_schema(), '')", logger: logger)
-      }
-      return numbered
+      ).collect()
+      return Int(try rows[0].decode(Int64.self))
     }
   }
 
