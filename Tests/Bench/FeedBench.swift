@@ -113,7 +113,7 @@ struct FeedBenchReport: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case machine, parameters, replay, lag, lagTargetMet
+    case machine, parameters, replay, lag, replayTargetMet, lagTargetMet
   }
 
   init(machine: Machine, parameters: FeedBenchParameters) {
@@ -127,6 +127,7 @@ struct FeedBenchReport: Encodable {
     try container.encode(parameters, forKey: .parameters)
     try container.encodeIfPresent(replay, forKey: .replay)
     try container.encodeIfPresent(lag, forKey: .lag)
+    try container.encodeIfPresent(replay?.targetMet, forKey: .replayTargetMet)
     try container.encodeIfPresent(lagTargetMet, forKey: .lagTargetMet)
   }
 }
@@ -154,7 +155,7 @@ enum FeedBenchFixture {
   static let eventType = "bench.thing.changed"
 
   /// What a consumer does with each event besides storing its cursor.
-  enum Work: String, Sendable, Codable {
+  enum Work: Sendable {
     /// Nothing: what is measured is the feed alone.
     case cursorOnly
     /// A row in the consumer's own schema, as a replica keeps.
