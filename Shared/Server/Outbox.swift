@@ -10,16 +10,17 @@ public enum Outbox {
     on connection: PostgresConnection, logger: Logger
   ) async throws {
     let bytes: [UInt8] = try payload.serializedBytes()
-    // One round trip: the row, and the sequencer's wake-up, which PostgreSQL delivers only
-    // when the transaction commits.
+    // One statement, one round trip inside the caller's transaction. The notification wakes
+    // the sequencer when the transaction commits (notifications wait for commit); the
+    // insert runs whether or not the query reads its result, as every data-modifying WITH
+    // does.
     try await connection.query(
       """
       WITH appended AS (
         INSERT INTO outbox (event_type, aggregate_id, payload_type, payload)
         VALUES (\(type), \(aggregateID), \(Swift.type(of: payload).protoMessageName),
-          \(ByteBuffer(bytes: bytes)))
-        RETURNING 1)
-      SELECT pg_notify(\(OutboxChannels.appended) || current_schema(), '') FROM appended
+          \(ByteBuffer(bytes: bytes))))
+      SELECT pg_notify(\(OutboxChannels.appended) || current_schema(), '')
       """, logger: logger)
   }
 }

@@ -126,3 +126,48 @@ struct CPUTime: Sendable {
     return (cpu, waiting)
   }
 }
+
+/// What a run cost and what else the machine was doing meanwhile, from two samples.
+struct Usage: Codable {
+  /// Microseconds of CPU per event in this process (writers, producer and consumer alike)
+  /// and in the cluster's PostgreSQL.
+  var processCPUPerEvent: Double
+  var postgresCPUPerEvent: Double?
+  /// The share of the machine's cores busy with anything but this run.
+  var othersShareOfMachine: Double?
+  /// Milliseconds per second that this process's threads and PostgreSQL's processes spent
+  /// ready to run but waiting for a core (summed over threads, so it can exceed 1000).
+  /// Much waiting means a lag was the machine's rather than the code's.
+  var processWaitingPerSecond: Double
+  var postgresWaitingPerSecond: Double?
+
+  init(from start: CPUTime, to end: CPUTime, events: Int) {
+    let events = Double(max(events, 1))
+    let wall = max((end.at - start.at).seconds, 1e-9)
+    let process = end.process - start.process
+    processCPUPerEvent = process / events * 1e6
+    processWaitingPerSecond = (end.processWaiting - start.processWaiting) / wall * 1e3
+    let postgres = end.postgres.flatMap { end in start.postgres.map { end - $0 } }
+    postgresCPUPerEvent = postgres.map { $0 / events * 1e6 }
+    if let endWaiting = end.postgresWaiting, let startWaiting = start.postgresWaiting {
+      postgresWaitingPerSecond = (endWaiting - startWaiting) / wall * 1e3
+    }
+    if let endBusy = end.machine, let startBusy = start.machine {
+      let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+      let others = (endBusy - startBusy) - process - (postgres ?? 0)
+      othersShareOfMachine = max(0, others) / (wall * cores)
+    }
+  }
+
+  var perEventLine: String {
+    let postgres = postgresCPUPerEvent.map { "\(Int($0.rounded())) µs" } ?? "n/a"
+    return "\(Int(processCPUPerEvent.rounded())) µs in this process, \(postgres) in PostgreSQL"
+  }
+
+  var machineLine: String {
+    let others = othersShareOfMachine.map { "\(Int(($0 * 100).rounded())) %" } ?? "n/a"
+    let postgres = postgresWaitingPerSecond.map { "\(Int($0.rounded())) ms/s" } ?? "n/a"
+    return "\(others) of its cores busy with other work; waiting for a core: "
+      + "\(Int(processWaitingPerSecond.rounded())) ms/s in this process, \(postgres) in PostgreSQL"
+  }
+}

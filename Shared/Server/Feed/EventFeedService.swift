@@ -24,15 +24,15 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
     while !Task.isCancelled, !feed.isStopping {
       let generation = feed.generation
       let events = try await feed.read(after: cursor, limit: Self.batch)
-      var skipped = false
-      for event in events {
-        if prefixes.isEmpty || prefixes.contains(where: { event.type.hasPrefix($0) }) {
-          try await response.write(.with { $0.event = event })
-        } else {
-          skipped = true
-        }
-        cursor = event.cursor
+      let wanted = events.filter { event in
+        prefixes.isEmpty || prefixes.contains(where: { event.type.hasPrefix($0) })
       }
+      let skipped = wanted.count < events.count
+      // A batch is handed to the transport at once rather than one suspension per event.
+      if !wanted.isEmpty {
+        try await response.write(contentsOf: wanted.map { event in .with { $0.event = event } })
+      }
+      if let last = events.last { cursor = last.cursor }
       if events.count == Self.batch { continue }
       if skipped || events.isEmpty {
         let head = try await feed.head()

@@ -26,12 +26,22 @@ public final class OutboxFeed: Sendable {
     var stopping = false
     var generation: UInt64 = 0
     var waiters: [CheckedContinuation<UInt64, Never>] = []
+    /// The poll asked for a pass: open streams are woken after it, whether or not its
+    /// notification arrives.
+    var pollPending = false
   }
 
   /// Rows numbered per pass; a backlog takes several passes.
   static let passSize = 5000
   /// How often open streams look for new events without a notification.
   static let pollInterval = Duration.seconds(1)
+  /// The shortest time from one pass to the next. Each pass costs every stage after it
+  /// again (its notification, a read per open stream, a transaction per consumer), about
+  /// 2 ms of CPU in all; under a steady stream of commits a pass per commit or two made that
+  /// CPU, on a small machine, the lag itself. Passes this far apart number several events
+  /// each, and an event waits at most this long for one; a commit after a quiet spell is
+  /// numbered at once.
+  static let passInterval = Duration.milliseconds(20)
 
   public init(client: PostgresClient, schema: String, producer: String, logger: Logger) {
     self.client = client
@@ -53,13 +63,25 @@ public final class OutboxFeed: Sendable {
         signal.finish()
       }
       group.addTask {
-        for await _ in pending { await self.numberAll() }
+        for await _ in pending {
+          let polled = self.state.withLock { state in
+            defer { state.pollPending = false }
+            return state.pollPending
+          }
+          let started = ContinuousClock.now
+          await self.numberAll()
+          if polled { self.bump() }
+          try? await Task.sleep(until: started + Self.passInterval, clock: .continuous)
+        }
       }
       group.addTask {
-        // Polling fallback: a lost notification delays an event by at most this long.
+        // Polling fallback: a lost notification delays an event by at most this long. The
+        // poll goes through the one worker too: a pass of its own would hold the lock while
+        // the worker's pass for a new commit found it taken, and that commit would then
+        // wait for the next notification or poll.
         while !Task.isCancelled {
-          await self.numberAll()
-          self.bump()
+          self.state.withLock { $0.pollPending = true }
+          signal.yield()
           try? await Task.sleep(for: Self.pollInterval)
         }
       }
@@ -101,25 +123,42 @@ public final class OutboxFeed: Sendable {
   func numberPass() async throws -> Int {
     let lockKey = "hall.outbox.sequencer.\(schema)"
     return try await client.transaction(logger: logger) { connection in
+      // Bitmap scans are off for this transaction only. The planner cannot know that nearly
+      // every entry it would read for "position IS NULL" belongs to a row numbered since the
+      // last vacuum: a bitmap scan visits all of them on every pass, so a pass costs more
+      // the busier the outbox is. An index scan in id order marks them dead as it passes,
+      // and later passes skip them.
       let locked = try await connection.query(
-        "SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger
+        """
+        SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey))),
+          set_config('enable_bitmapscan', 'off', true)
+        """, logger: logger
       ).collect()
-      guard try locked.first?.decode(Bool.self) == true else { return 0 }
-      let numbered = try await connection.query(
+      guard let row = locked.first else { return 0 }
+      let (acquired, _) = try row.decode((Bool, String).self)
+      guard acquired else { return 0 }
+      // The rows are joined by their ids as an array: its length is unknown to the planner
+      // (it assumes a few rows), so each is found through the primary key. A join on a
+      // subquery instead was planned as a hash join over a scan of the whole outbox, the
+      // producer's entire history, on every pass. Open streams are notified by the same
+      // statement (when it numbered anything): a pass is on the way of every event, and each
+      // of its round trips adds to every event's lag.
+      let rows = try await connection.query(
         """
         WITH base AS (SELECT coalesce(max(position), 0) AS b FROM outbox),
         next AS (
-          SELECT id, row_number() OVER (ORDER BY id) AS n FROM outbox
-          WHERE position IS NULL ORDER BY id LIMIT \(Self.passSize))
-        UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
-        RETURNING o.position
+          SELECT v.id, v.n FROM unnest(ARRAY(
+            SELECT id FROM outbox WHERE position IS NULL ORDER BY id LIMIT \(Self.passSize)
+          )) WITH ORDINALITY AS v(id, n)),
+        numbered AS (
+          UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
+          RETURNING o.position)
+        SELECT count(*)::int8, CASE WHEN count(*) > 0
+          THEN pg_notify(\(OutboxChannels.numbered) || current_schema(), '') END
+        FROM numbered
         """, logger: logger
-      ).collect().count
-      if numbered > 0 {
-        try await connection.query(
-          "SELECT pg_notify(\(OutboxChannels.numbered) || current_schema(), '')", logger: logger)
-      }
-      return numbered
+      ).collect()
+      return Int(try rows[0].decode(Int64.self))
     }
   }
 
