@@ -58,6 +58,10 @@ public final class FeedConsumer: Service {
   /// Events applied by this instance, so that a session that made progress resets the
   /// backoff.
   private let appliedCount = Mutex<Int>(0)
+  /// When the lag was last written to the log.
+  private let lagReported = Mutex<ContinuousClock.Instant?>(nil)
+  /// How often the lag is logged while the subscription runs.
+  static let lagReportInterval = Duration.seconds(30)
 
   public init(
     subscription: FeedSubscription, client: PostgresClient, logger: Logger, apply: @escaping Apply
@@ -176,6 +180,26 @@ public final class FeedConsumer: Service {
     }
     if !events.isEmpty { try await handle(events) }
     if let heartbeat { try await record(heartbeat) }
+    try await reportLag()
+  }
+
+  /// Writes the lag to the log every ``lagReportInterval``, so that an operator reads how far
+  /// behind each subscription is (in events and seconds) from the service's own log lines.
+  func reportLag() async throws {
+    let now = ContinuousClock.now
+    let due = lagReported.withLock { last in
+      guard last.map({ now - $0 >= Self.lagReportInterval }) ?? true else { return false }
+      last = now
+      return true
+    }
+    guard due, let lag = try await Self.lag(of: subscription.name, client: client) else { return }
+    logger.info(
+      "feed lag",
+      metadata: [
+        "subscription": "\(subscription.name)", "cursor": "\(lag.cursor)",
+        "head": "\(lag.headCursor)", "events": "\(lag.events)",
+        "seconds": "\(String(format: "%.1f", lag.seconds))",
+      ])
   }
 
   /// Applies events unless their cursor is already stored, and stores the last cursor, in
