@@ -71,6 +71,12 @@ struct IntakeLoad: Sendable {
 
   /// One acceptance; returns the two calls' durations.
   func acceptance() async throws -> (submit: Duration, accept: Duration) {
+    let (_, submit, accept) = try await acceptedCase()
+    return (submit, accept)
+  }
+
+  /// A new case submitted at the window and accepted at once, with the two calls' durations.
+  func acceptedCase() async throws -> (Hall_Intake_V1_Case, submit: Duration, accept: Duration) {
     let clock = ContinuousClock()
     var kase = Hall_Intake_V1_Case()
     let submit = try await clock.measure {
@@ -101,7 +107,7 @@ struct IntakeLoad: Sendable {
     guard kase.state == .accepted else {
       throw RPCError(code: .internalError, message: "case \(kase.caseNumber) is \(kase.state)")
     }
-    return (submit, accept)
+    return (kase, submit, accept)
   }
 
   /// `clients` tasks each doing acceptances back to back for `seconds`.
@@ -163,28 +169,7 @@ struct IntakeLoad: Sendable {
 
   /// The stored size of a case after acceptance, for pgbench's rows.
   func caseBodySize() async throws -> Int {
-    var kase = Hall_Intake_V1_Case()
-    let submitted = try await intake.submitCase(
-      .with {
-        $0.requestID = UUID().uuidString
-        $0.itemCode = Self.item
-        $0.channel = .window
-        $0.windowID = "W01"
-        $0.applicant = .with {
-          $0.kind = .citizen
-          $0.idNumber = "410102199003071230"
-          $0.name = "张三"
-        }
-        $0.providedMaterialIds = ["m1", "m2"]
-        $0.form = ["enterprise_name": "郑州好味餐饮有限公司"]
-        $0.delivery = .with { $0.method = .windowPickup }
-      }, metadata: Self.clerk)
-    kase = try await intake.acceptCase(
-      .with {
-        $0.requestID = UUID().uuidString
-        $0.caseNumber = submitted.caseNumber
-      }, metadata: Self.clerk)
-    let bytes: [UInt8] = try kase.serializedBytes()
+    let bytes: [UInt8] = try await acceptedCase().0.serializedBytes()
     return bytes.count
   }
 
