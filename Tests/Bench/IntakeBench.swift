@@ -61,7 +61,14 @@ struct IntakeBench: AsyncParsableCommand {
     progress("warming up")
     _ = try await hall.closedLoop(clients: clients, seconds: min(3, seconds))
     progress("peak: closed loop")
-    let peak = try await hall.closedLoop(clients: clients, seconds: seconds)
+    let before = CPUTime.now
+    var peak = try await hall.closedLoop(clients: clients, seconds: seconds)
+    let after = CPUTime.now
+    let acceptances = Double(max(peak.completed, 1))
+    peak.cpuMicroseconds = [
+      "this process": (after.process - before.process) / acceptances * 1e6,
+      "postgresql": ((after.postgres ?? 0) - (before.postgres ?? 0)) / acceptances * 1e6,
+    ]
     let rate = peak.throughput * load
     progress("latency: open loop at \(fixed(rate, 0))/s")
     let paced = try await hall.openLoop(rate: rate, clients: clients, seconds: seconds)
@@ -89,6 +96,9 @@ struct LoadPhase: Sendable, Codable {
   var submit: [String: Double]
   var accept: [String: Double]
   var offeredRate: Double?
+  /// CPU time per acceptance: this process (intake, and the load generator's client side) and
+  /// the cluster's PostgreSQL processes; it shows where an acceptance's cost lies.
+  var cpuMicroseconds: [String: Double]?
 
   var throughput: Double { Double(completed) / seconds }
 
@@ -123,6 +133,11 @@ struct IntakeBenchReport: Sendable, Codable {
       "  acceptances/s   \(fixed(peak.throughput, 0))   (\(peak.completed) in \(fixed(peak.seconds, 1)) s, \(peak.failed) failed)"
     )
     emit("  acceptance      \(ms(peak.acceptance))")
+    if let cpu = peak.cpuMicroseconds {
+      emit(
+        "  CPU per acceptance  \(fixed(cpu["this process"] ?? 0, 0)) µs in this process (service and load generator), \(fixed(cpu["postgresql"] ?? 0, 0)) µs in PostgreSQL"
+      )
+    }
     emit()
     emit("pgbench (same rows: case + outbox, inserted then updated; \(clients) connections)")
     emit(
