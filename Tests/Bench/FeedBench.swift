@@ -135,13 +135,7 @@ struct FeedBenchReport: Encodable {
 /// A producer that is nothing but an outbox (intake's role and schema) and a consumer schema
 /// (rating's) with a table for the events a replica applies, as in the feed tests.
 enum FeedBenchFixture {
-  static let producer = ServiceDefinition(
-    name: "intake",
-    migrations: [
-      Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
-    ],
-    policy: AccessPolicy(), rpcServiceNames: []
-  ) { _, _, _ in [] }
+  static let producer = OutboxProducer.definition
 
   static let consumerMigrations = [
     Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),

@@ -14,13 +14,7 @@ import Testing
 /// database (rating's) that records what it applied, with a unique key per event so that a
 /// second application of one event fails loudly.
 enum FeedFixture {
-  static let producer = ServiceDefinition(
-    name: "intake",
-    migrations: [
-      Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
-    ],
-    policy: AccessPolicy(), rpcServiceNames: []
-  ) { _, _, _ in [] }
+  static let producer = OutboxProducer.definition
 
   static let consumerMigrations = [
     Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),

@@ -78,7 +78,4 @@ struct RatingFixture {
         $0.secondEvaluation = second
       }, metadata: caller)
   }
-
-  static let supervisor = People.supervisor
-  static let department = People.approver
 }

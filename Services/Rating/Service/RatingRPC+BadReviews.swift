@@ -80,7 +80,7 @@ extension RatingRPC {
     request: Hall_Rating_V1_RecordReturnVisitRequest, context: ServerContext
   ) async throws -> Hall_Rating_V1_BadReview {
     try Text.require(request.note, field: "note", max: 1000)
-    return try await step(request.requestID, "RecordReturnVisit", request.id) { review, now in
+    return try await step(request.requestID, "RecordReturnVisit", request.id) { review, now, _ in
       try requireDepartment(review)
       try requireState(review, [.assigned], "record the return visit")
       review.returnVisitTime = .init(date: now)
@@ -110,11 +110,12 @@ extension RatingRPC {
         field: "class", message: "must be FIX_AT_ONCE, LEDGER or EXPLAIN")
     }
     return try await step(request.requestID, "ClassifyBadReview", request.id) {
-      review, now in
+      review, now, connection in
       try requireDepartment(review)
       try requireState(review, [.returnVisited], "classify")
       if request.class == .ledger {
-        let deadline = try await calendarNow().dueTime(
+        let calendar = try await calendars.calendar(on: connection, logger: logger)
+        let deadline = try calendar.dueTime(
           after: Int(request.ledgerWorkingDays), from: now)
         guard deadline <= review.rectificationDue.date else {
           throw ServiceError.invalidArgument(
@@ -139,7 +140,7 @@ extension RatingRPC {
     try Text.require(record.measures, field: "rectification.measures", max: 2000)
     try Text.require(record.result, field: "rectification.result", max: 2000)
     return try await step(request.requestID, "RecordRectification", request.id) {
-      review, now in
+      review, now, _ in
       let principal = try requireDepartment(review)
       try requireState(review, [.classified], "record the rectification")
       review.rectification = record
@@ -154,7 +155,7 @@ extension RatingRPC {
     request: Hall_Rating_V1_CheckRectificationRequest, context: ServerContext
   ) async throws -> Hall_Rating_V1_BadReview {
     if !request.passed { try Text.require(request.comment, field: "comment", max: 1000) }
-    return try await step(request.requestID, "CheckRectification", request.id) { review, _ in
+    return try await step(request.requestID, "CheckRectification", request.id) { review, _, _ in
       try requireState(review, [.rectified], "check the rectification")
       if request.passed {
         review.state = .checked
@@ -170,7 +171,7 @@ extension RatingRPC {
     request: Hall_Rating_V1_GiveFeedbackRequest, context: ServerContext
   ) async throws -> Hall_Rating_V1_BadReview {
     try Text.require(request.feedback, field: "feedback", max: 2000)
-    return try await step(request.requestID, "GiveFeedback", request.id) { review, now in
+    return try await step(request.requestID, "GiveFeedback", request.id) { review, now, _ in
       try requireDepartment(review)
       try requireState(review, [.checked], "give feedback")
       review.feedback = request.feedback
@@ -188,7 +189,7 @@ extension RatingRPC {
       throw ServiceError.invalidArgument(field: "ground", message: "must be MISTAKEN or MALICIOUS")
     }
     try Text.require(request.reason, field: "reason", max: 2000)
-    return try await step(request.requestID, "AppealBadReview", request.id) { review, _ in
+    return try await step(request.requestID, "AppealBadReview", request.id) { review, _, _ in
       try requireDepartment(review)
       try requireState(
         review, [.assigned, .returnVisited, .classified, .rectified, .checked], "appeal")
@@ -207,7 +208,7 @@ extension RatingRPC {
   ) async throws -> Hall_Rating_V1_BadReview {
     try Text.require(request.reason, field: "reason", max: 2000)
     return try await step(request.requestID, "DecideAppeal", request.id) {
-      review, _ in
+      review, _, _ in
       try requireState(review, [.appealed], "decide an appeal")
       if request.uphold {
         review.state = .void
@@ -226,11 +227,13 @@ extension RatingRPC {
   /// Loads and locks a review, applies `body`, records the step and its event.
   func step(
     _ requestID: String, _ method: String, _ id: String,
-    _ body: (inout Hall_Rating_V1_BadReview, Date) async throws -> (String, String)
+    _ body: (inout Hall_Rating_V1_BadReview, Date, PostgresConnection) async throws -> (
+      String, String
+    )
   ) async throws -> Hall_Rating_V1_BadReview {
     try await once(requestID, method) { connection in
       var review = try await lock(id, forUpdate: true, on: connection)
-      let (action, note) = try await body(&review, Date())
+      let (action, note) = try await body(&review, Date(), connection)
       try await record(&review, action, note: note, on: connection)
       if review.state == .void {
         try await connection.query(
@@ -293,10 +296,6 @@ extension RatingRPC {
       throw ServiceError.notFound("bad review \(id) does not exist")
     }
     return try Hall_Rating_V1_BadReview(bytea: try row.decode(ByteBuffer.self))
-  }
-
-  func calendarNow() async throws -> WorkingCalendar {
-    try await db.withConnection { try await calendars.calendar(on: $0, logger: logger) }
   }
 
   @discardableResult

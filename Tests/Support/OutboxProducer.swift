@@ -1,0 +1,15 @@
+import HallAuth
+import HallDatabase
+public import HallServer
+
+/// A producer that is nothing but an outbox (using intake's role and schema), for the feed's
+/// tests and benchmark: what they measure is the feed, not a service's handlers.
+public enum OutboxProducer {
+  public static let definition = ServiceDefinition(
+    name: "intake",
+    migrations: [
+      Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
+    ],
+    policy: AccessPolicy(), rpcServiceNames: []
+  ) { _, _, _ in [] }
+}
