@@ -32,6 +32,7 @@ let package = Package(
     .executable(name: "hall-catalog", targets: ["hall-catalog"]),
     .executable(name: "hall-intake", targets: ["hall-intake"]),
     .executable(name: "hall-rating", targets: ["hall-rating"]),
+    .executable(name: "hall-supervision", targets: ["hall-supervision"]),
     .executable(name: "hallctl", targets: ["hallctl"]),
   ],
   dependencies: [
@@ -117,6 +118,21 @@ let package = Package(
       name: "hall-rating",
       dependencies: ["RatingService", "HallServer", argumentParser],
       path: "Services/Rating/Main",
+      swiftSettings: strictSettings),
+
+    // The supervision service.
+    .target(
+      name: "SupervisionService",
+      dependencies: [
+        "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", "HallServer", grpcCore,
+        protobuf, postgres, logging, lifecycle,
+      ],
+      path: "Services/Supervision/Service",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hall-supervision",
+      dependencies: ["SupervisionService", "HallServer", argumentParser],
+      path: "Services/Supervision/Main",
       swiftSettings: strictSettings),
 
     // The operator's command line.

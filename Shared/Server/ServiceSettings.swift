@@ -76,6 +76,10 @@ public struct ServiceSettings: Sendable {
 
   public struct Problem: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+      self.description = description
+    }
   }
 
   /// The file's shape: every key optional, same names as the environment without the prefix.

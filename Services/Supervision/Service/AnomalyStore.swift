@@ -1,0 +1,157 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+import HallServer
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// Anomalies as stored, and what a change of one does to its case's counters and the
+/// figures: only counted anomalies (raised and not removed) count, and a case with a counted
+/// red anomaly is red-carded.
+enum AnomalyStore {
+  typealias Anomaly = Hall_Supervision_V1_Anomaly
+
+  static func counts(_ state: Hall_Supervision_V1_AnomalyState) -> Bool {
+    state == .open || state == .appealed || state == .closed
+  }
+
+  /// A new anomaly raised at `time` by `rule` on the case (if any).
+  static func make(
+    id: String, rule: Hall_Supervision_V1_Rule, summary: String, evidence: [String],
+    kase: Hall_Supervision_V1_SupervisedCase?, time: Date, calendar: WorkingCalendar,
+    policy: SupervisionPolicy
+  ) throws -> Anomaly {
+    try Anomaly.with {
+      $0.id = id
+      $0.ruleCode = rule.code
+      $0.category = rule.category
+      $0.signal = rule.signal
+      $0.state = .open
+      $0.raiseTime = .init(date: time)
+      $0.summary = summary
+      $0.evidence = evidence
+      $0.appealDue = try appealDue(raisedAt: time, calendar: calendar, policy: policy)
+      $0.updateTime = .init(date: time)
+      if let kase {
+        $0.caseNumber = kase.caseNumber
+        $0.departmentID = kase.departmentID
+        $0.regionCode = kase.regionCode
+        $0.hallID = kase.hallID
+        $0.windowID = kase.windowID
+        $0.staffID = kase.staffID
+      }
+    }
+  }
+
+  /// The last day of the appeal window (SUP-5: 10 working days after it was raised).
+  static func appealDue(raisedAt time: Date, calendar: WorkingCalendar, policy: SupervisionPolicy)
+    throws -> Hall_Common_V1_CivilDate
+  {
+    Days.proto(
+      CivilDate(
+        chinaStandardTimeOf: try calendar.dueTime(after: policy.appealWorkingDays, from: time)))
+  }
+
+  /// Inserts `anomaly` unless one with its id exists; true when inserted. With
+  /// `adjustCase`, the case's counters and the figures follow.
+  @discardableResult
+  static func insert(
+    _ anomaly: Anomaly, adjustCase: Bool, on connection: PostgresConnection, logger: Logger
+  ) async throws -> Bool {
+    let counted = counts(anomaly.state)
+    let rows = try await connection.query(
+      """
+      INSERT INTO anomalies (id, rule_code, category, signal, state, counted, case_number,
+        department_id, region_code, raise_time, raise_day, body)
+      VALUES (\(anomaly.id), \(anomaly.ruleCode), \(Int16(anomaly.category.rawValue)),
+        \(Int16(anomaly.signal.rawValue)), \(Int16(anomaly.state.rawValue)), \(counted),
+        \(anomaly.caseNumber), \(anomaly.departmentID), \(anomaly.regionCode),
+        \(anomaly.raiseTime.date),
+        \(CivilDate(chinaStandardTimeOf: anomaly.raiseTime.date).dayNumber),
+        \(try anomaly.bytea()))
+      ON CONFLICT (id) DO NOTHING RETURNING 1
+      """, logger: logger
+    ).collect()
+    guard !rows.isEmpty else { return false }
+    try await Outbox.append(
+      type: "supervision.anomaly.raised", aggregateID: anomaly.id, payload: anomaly,
+      on: connection, logger: logger)
+    if adjustCase, counted {
+      try await adjust(anomaly, by: 1, on: connection, logger: logger)
+    }
+    return true
+  }
+
+  /// Stores a changed anomaly (its id exists) and announces it as `action`; the case
+  /// counters follow when it starts or stops counting.
+  static func update(
+    _ anomaly: Anomaly, from old: Anomaly, action: String, on connection: PostgresConnection,
+    logger: Logger
+  ) async throws {
+    let counted = counts(anomaly.state)
+    try await connection.query(
+      """
+      UPDATE anomalies SET state = \(Int16(anomaly.state.rawValue)), counted = \(counted),
+        category = \(Int16(anomaly.category.rawValue)), signal = \(Int16(anomaly.signal.rawValue)),
+        raise_time = \(anomaly.raiseTime.date),
+        raise_day = \(CivilDate(chinaStandardTimeOf: anomaly.raiseTime.date).dayNumber),
+        body = \(try anomaly.bytea())
+      WHERE id = \(anomaly.id)
+      """, logger: logger)
+    try await Outbox.append(
+      type: "supervision.anomaly.\(action)", aggregateID: anomaly.id, payload: anomaly,
+      on: connection, logger: logger)
+    let wasCounted = counts(old.state)
+    if counted != wasCounted {
+      try await adjust(anomaly, by: counted ? 1 : -1, on: connection, logger: logger)
+    }
+  }
+
+  /// Moves the case's anomaly counters by `delta`; when its red count crosses zero, the case
+  /// enters or leaves the red-carded figure of the day it was accepted.
+  static func adjust(
+    _ anomaly: Anomaly, by delta: Int, on connection: PostgresConnection, logger: Logger
+  ) async throws {
+    guard !anomaly.caseNumber.isEmpty else { return }
+    let red = anomaly.signal == .red ? delta : 0
+    let rows = try await connection.query(
+      """
+      UPDATE cases SET anomalies = anomalies + \(delta), red_anomalies = red_anomalies + \(red)
+      WHERE case_number = \(anomaly.caseNumber)
+      RETURNING accept_day, region_code, department_id, red_anomalies
+      """, logger: logger
+    ).collect()
+    guard let row = rows.first, red != 0 else { return }
+    let (day, region, department, now) = try row.decode((Int?, String, String, Int).self)
+    guard let day, (red > 0 && now == red) || (red < 0 && now == 0) else { return }
+    var figures = DailyFigures()
+    figures.add(
+      .init(day: day, regionCode: region, departmentID: department), "red_carded",
+      red > 0 ? 1 : -1)
+    try await figures.apply(on: connection, logger: logger)
+  }
+
+  static func load(
+    _ id: String, forUpdate: Bool, on connection: PostgresConnection, logger: Logger
+  ) async throws -> Anomaly {
+    guard let anomaly = try await find(id, forUpdate: forUpdate, on: connection, logger: logger)
+    else { throw ServiceError.notFound("no anomaly \(id)") }
+    return anomaly
+  }
+
+  static func find(
+    _ id: String, forUpdate: Bool, on connection: PostgresConnection, logger: Logger
+  ) async throws -> Anomaly? {
+    let query: PostgresQuery =
+      forUpdate
+      ? "SELECT body FROM anomalies WHERE id = \(id) FOR UPDATE"
+      : "SELECT body FROM anomalies WHERE id = \(id)"
+    let rows = try await connection.query(query, logger: logger).collect()
+    return try rows.first.map { try Anomaly(bytea: try $0.decode(ByteBuffer.self)) }
+  }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+import HallServer
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// Comma-separated values as RFC 4180 writes them: fields with commas, quotes or line breaks
+/// are quoted, quotes doubled. Enough for the files departments exchange (SUP-9), no more.
+enum CSV {
+  /// The records of `text`, each a list of fields; a trailing line break ends the last one.
+  static func parse(_ text: String) throws(Problem) -> [[String]] {
+    var records: [[String]] = []
+    var record: [String] = []
+    var field = ""
+    var quoted = false
+    var afterQuote = false
+    var line = 1
+    var characters = text.makeIterator()
+    if text.hasPrefix("\u{FEFF}") { _ = characters.next() }
+    while let character = characters.next() {
+      if quoted {
+        if character == "\"" {
+          quoted = false
+          afterQuote = true
+        } else {
+          if character == "\n" || character == "\r\n" { line += 1 }
+          field.append(character)
+        }
+        continue
+      }
+      switch character {
+      case "\"" where afterQuote:
+        field.append("\"")
+        quoted = true
+        afterQuote = false
+      case "\"" where field.isEmpty:
+        quoted = true
+      case "\"":
+        throw Problem(line: line, message: "a quote inside an unquoted field")
+      case ",":
+        record.append(field)
+        field = ""
+        afterQuote = false
+      case "\n", "\r\n", "\r":
+        record.append(field)
+        records.append(record)
+        record = []
+        field = ""
+        afterQuote = false
+        line += 1
+      default:
+        guard !afterQuote else {
+          throw Problem(line: line, message: "text after a closing quote")
+        }
+        field.append(character)
+      }
+    }
+    guard !quoted else { throw Problem(line: line, message: "a quoted field is not closed") }
+    if !field.isEmpty || !record.isEmpty {
+      record.append(field)
+      records.append(record)
+    }
+    return records
+  }
+
+  static func line(_ fields: [String]) -> String {
+    fields.map { field in
+      field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
+        ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }.joined(separator: ",") + "\r\n"
+  }
+
+  struct Problem: Error {
+    var line: Int
+    var message: String
+  }
+}

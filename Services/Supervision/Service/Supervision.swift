@@ -1,0 +1,125 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallCalendar
+import HallContracts
+import HallDatabase
+public import HallServer
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// The supervision service [电子监察] (SUP-1 to SUP-10): the record of every case with its
+/// cards, anomalies and their appeals and follow-up, figures, the monthly report, data
+/// reporting and the combined query.
+struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProtocol {
+  let db: PostgresClient
+  let logger: Logger
+  let policy: SupervisionPolicy
+  let calendars: CalendarSource
+
+  static let definition = ServiceDefinition(
+    name: "supervision",
+    migrations: SupervisionMigrations.all,
+    policy: accessPolicy,
+    rpcServiceNames: [Hall_Supervision_V1_SupervisionService.descriptor.fullyQualifiedService],
+    makeWorkers: { client, settings, logger in
+      let policy = try SupervisionPolicy(settings: settings)
+      let intake = try settings.address(of: "intake", defaultPort: 50052)
+      let rating = try settings.address(of: "rating", defaultPort: 50053)
+      let catalog = try settings.address(of: "catalog", defaultPort: 50051)
+      let calendars = CalendarSource()
+      func feed(
+        _ name: String, _ address: (host: String, port: Int), _ types: [String],
+        _ apply: @escaping FeedConsumer.Apply
+      ) -> FeedConsumer {
+        FeedConsumer(
+          subscription: FeedSubscription(
+            name: name, host: address.host, port: address.port, token: settings.serviceToken,
+            typePrefixes: types),
+          client: client, logger: logger, apply: apply)
+      }
+      return [
+        feed("catalog", catalog, CatalogFacts.eventTypes) { event, connection in
+          try await CatalogFacts.apply(event, on: connection, logger: logger)
+        },
+        feed("intake", intake, IntakeReplica.eventTypes) { event, connection in
+          try await IntakeReplica.apply(
+            event, policy: policy, calendars: calendars, on: connection, logger: logger)
+        },
+        feed("rating", rating, RatingReplica.eventTypes) { event, connection in
+          try await RatingReplica.apply(
+            event, policy: policy, calendars: calendars, on: connection, logger: logger)
+        },
+        SupervisionTimer(client: client, policy: policy, calendars: calendars, logger: logger),
+      ]
+    }
+  ) { client, settings, logger in
+    [
+      SupervisionRPC(
+        db: client, logger: logger, policy: try SupervisionPolicy(settings: settings),
+        calendars: CalendarSource())
+    ]
+  }
+
+  static var accessPolicy: AccessPolicy {
+    var policy = AccessPolicy()
+    let service = Hall_Supervision_V1_SupervisionService.descriptor.fullyQualifiedService
+    policy.allow(
+      .roles([.supervisor, .approver, .departmentAdmin]), service: service,
+      methods: [
+        "GetCase", "QueryCases", "GetAnomaly", "ListAnomalies", "GetFigures", "ListRules",
+        "GetScoreModel", "ExportCases", "ExportAnomalies",
+      ])
+    policy.allow(
+      .roles([.supervisor]), service: service,
+      methods: [
+        "RecordManualEntry", "JudgeManualEntry", "DecideAppeal", "UpdateRule", "SetScoreModel",
+        "GetMonthlyReport",
+      ])
+    policy.allow(.roles([.approver, .departmentAdmin]), service: service, methods: ["AppealAnomaly"])
+    policy.allow(
+      .roles([.supervisor, .approver, .departmentAdmin]), service: service,
+      methods: ["RecordFollowUp"])
+    policy.allow(
+      .roles([.supervisor, .departmentAdmin, .service]), service: service,
+      methods: ["ReportCases", "ImportCases"])
+    return policy
+  }
+
+  func once<Response: SwiftProtobuf.Message & Sendable>(
+    _ requestID: String, _ method: String,
+    _ work: (PostgresConnection) async throws -> Response
+  ) async throws -> Response {
+    try await Idempotency.once(
+      requestID: requestID, method: method, client: db, logger: logger, work)
+  }
+
+  static var caller: Principal {
+    get throws(ServiceError) {
+      guard let principal = Principal.current else {
+        throw .permissionDenied("this call needs a bearer token")
+      }
+      return principal
+    }
+  }
+
+  /// The department a caller may see: a supervisor any (the one asked for, or all), others
+  /// only their own.
+  static func visibleDepartment(asked: String) throws(ServiceError) -> String {
+    let principal = try caller
+    if principal.role == .supervisor { return asked }
+    let own = principal.departmentID ?? ""
+    guard asked.isEmpty || asked == own else {
+      throw .permissionDenied("you see your own department's records only")
+    }
+    guard !own.isEmpty else { throw .permissionDenied("your token names no department") }
+    return own
+  }
+}
+
+/// The supervision service, as the executable and the tests start it.
+public enum Supervision {
+  public static var definition: ServiceDefinition { SupervisionRPC.definition }
+}
