@@ -119,13 +119,19 @@ let package = Package(
       path: "Services/Rating/Main",
       swiftSettings: strictSettings),
 
-    // The operator's command line.
-    .executableTarget(
-      name: "hallctl",
+    // The operator's command line: the commands live in a library so the tests can run them
+    // against services started in-process; the executable only calls it.
+    .target(
+      name: "HallctlKit",
       dependencies: [
         "HallAuth", "HallContracts", "HallServer", grpcCore, grpcHTTP2, protobuf, argumentParser,
       ],
-      path: "Services/Hallctl",
+      path: "Services/Hallctl/Kit",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hallctl",
+      dependencies: ["HallctlKit", argumentParser],
+      path: "Services/Hallctl/Main",
       swiftSettings: strictSettings),
 
     // Tests.
