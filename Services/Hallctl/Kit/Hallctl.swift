@@ -5,16 +5,18 @@ public import ArgumentParser
 public struct Hallctl: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "hallctl",
-    abstract: "Operate a hall deployment: keys and tokens, the catalog.",
+    abstract: "Operate a hall deployment: keys and tokens, the catalog, cases.",
     discussion: """
-      Each command group talks to one service: catalog (HALL_CATALOG_ADDR, port 50051); \
-      --server overrides. The \
+      Each command group talks to one service: catalog (HALL_CATALOG_ADDR, port 50051), intake \
+      (HALL_INTAKE_ADDR, 50052); --server overrides. The \
       caller's token comes from --token, HALL_TOKEN or the file named by HALL_TOKEN_FILE, and \
       its role decides what the service allows. Output is a table; --json prints the \
       service's answer in protobuf's JSON mapping. A refusal is printed as the service \
       worded it, and the command exits with status 1.
       """,
-    subcommands: [KeysCommand.self, TokenCommand.self, CatalogCommand.self])
+    subcommands: [
+      KeysCommand.self, TokenCommand.self, CatalogCommand.self, IntakeCommand.self,
+    ])
 
   public init() {}
 }
