@@ -193,6 +193,15 @@ let package = Package(
       path: "Tests/RatingTests",
       swiftSettings: strictSettings),
     .testTarget(
+      name: "HallctlTests",
+      dependencies: [
+        "HallctlKit", "RatingService", "IntakeService", "CatalogService", "HallFixtures",
+        "HallTestSupport", "HallContracts", "HallAuth", "HallServer", "HallCalendar",
+        argumentParser, grpcCore, grpcHTTP2, protobuf, postgres,
+      ],
+      path: "Tests/HallctlTests",
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "FeedTests",
       dependencies: [
         "HallServer", "HallTestSupport", "HallContracts", "HallDatabase", "HallAuth", grpcCore,
