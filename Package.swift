@@ -135,13 +135,19 @@ let package = Package(
       path: "Services/Supervision/Main",
       swiftSettings: strictSettings),
 
-    // The operator's command line.
-    .executableTarget(
-      name: "hallctl",
+    // The operator's command line: the commands live in a library so the tests can run them
+    // against services started in-process; the executable only calls it.
+    .target(
+      name: "HallctlKit",
       dependencies: [
         "HallAuth", "HallContracts", "HallServer", grpcCore, grpcHTTP2, protobuf, argumentParser,
       ],
-      path: "Services/Hallctl",
+      path: "Services/Hallctl/Kit",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hallctl",
+      dependencies: ["HallctlKit", argumentParser],
+      path: "Services/Hallctl/Main",
       swiftSettings: strictSettings),
 
     // Tests.
@@ -201,6 +207,15 @@ let package = Package(
         postgres,
       ],
       path: "Tests/RatingTests",
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "HallctlTests",
+      dependencies: [
+        "HallctlKit", "RatingService", "IntakeService", "CatalogService", "HallFixtures",
+        "HallTestSupport", "HallContracts", "HallAuth", "HallServer", "HallCalendar",
+        argumentParser, grpcCore, grpcHTTP2, protobuf, postgres,
+      ],
+      path: "Tests/HallctlTests",
       swiftSettings: strictSettings),
     .testTarget(
       name: "FeedTests",

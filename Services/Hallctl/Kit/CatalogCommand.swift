@@ -13,23 +13,10 @@ struct CatalogCommand: AsyncParsableCommand {
     commandName: "catalog", abstract: "Read and publish the catalog of service items.",
     subcommands: [LoadDemo.self, Search.self, Guide.self, Bundles.self, Indicators.self, Due.self])
 
-  /// Runs `body` against the catalog, printing a refusal the way the service worded it.
   static func withCatalog(
     _ options: ConnectionOptions, _ body: (CatalogClient) async throws -> Void
   ) async throws {
-    let (host, port) = try options.address(defaultVariable: "HALL_CATALOG_ADDR", defaultPort: 50051)
-    do {
-      try await ServiceClient.with(host: host, port: port, token: try options.bearerToken()) {
-        try await body(CatalogClient(wrapping: $0))
-      }
-    } catch let error as RPCError {
-      var message = "error: \(error.code): \(error.message)"
-      if let field = error.metadata[stringValues: "hall-field"].first(where: { _ in true }) {
-        message += " [field \(field)]"
-      }
-      FileHandle.standardError.write(Data((message + "\n").utf8))
-      throw ExitCode.failure
-    }
+    try await ServiceCall.with(options, .catalog, CatalogClient.init(wrapping:), body)
   }
 
   struct LoadDemo: AsyncParsableCommand {
@@ -50,7 +37,7 @@ struct CatalogCommand: AsyncParsableCommand {
       let demo = try DemoCatalog(contentsOf: file)
       try await CatalogCommand.withCatalog(connection) { catalog in
         let counts = try await demo.load(into: catalog)
-        print(counts)
+        Output.line("\(counts)")
       }
     }
   }
@@ -194,8 +181,10 @@ struct CatalogCommand: AsyncParsableCommand {
         if connection.json { return try Output.json(response) }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
-        print(formatter.string(from: response.dueTime.date))
-        if !response.calendarDefined { print("(provisional: a year crossed has no arrangement)") }
+        Output.line(formatter.string(from: response.dueTime.date))
+        if !response.calendarDefined {
+          Output.line("(provisional: a year crossed has no arrangement)")
+        }
       }
     }
   }

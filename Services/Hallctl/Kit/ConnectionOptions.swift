@@ -3,7 +3,11 @@ import Foundation
 
 /// Where a service listens and who is calling; flags win over HALL_* variables.
 struct ConnectionOptions: ParsableArguments {
-  @Option(help: "Service address host:port (default: $HALL_CATALOG_ADDR or 127.0.0.1:50051).")
+  @Option(
+    help: """
+      Service address host:port (default: the group's variable, $HALL_CATALOG_ADDR, \
+      $HALL_INTAKE_ADDR or $HALL_RATING_ADDR, else 127.0.0.1:50051, 50052 or 50053).
+      """)
   var server: String?
 
   @Option(help: "Bearer token (default: $HALL_TOKEN, or the file named by $HALL_TOKEN_FILE).")

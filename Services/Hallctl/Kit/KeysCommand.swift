@@ -34,7 +34,7 @@ struct KeysCommand: AsyncParsableCommand {
       else { throw ValidationError("cannot write \(privatePath)") }
       try SigningKeyFile.publicKeyBase64(ofPrivate: privateKey)
         .write(toFile: publicPath, atomically: true, encoding: .utf8)
-      print("wrote \(privatePath) and \(publicPath)")
+      Output.line("wrote \(privatePath) and \(publicPath)")
     }
   }
 }
@@ -85,7 +85,7 @@ struct TokenCommand: AsyncParsableCommand {
         privateKey: try SigningKeyFile.privateKey(base64: keyText), issuer: deployment)
       let principal = Principal(
         subject: subject, role: role, departmentID: department, regionCode: region, hallID: hall)
-      print(try signer.mint(principal, lifetime: hours * 3600))
+      Output.line(try signer.mint(principal, lifetime: hours * 3600))
     }
   }
 }

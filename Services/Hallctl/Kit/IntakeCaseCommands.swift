@@ -1,0 +1,123 @@
+import ArgumentParser
+import HallContracts
+import SwiftProtobuf
+
+struct IntakeCaseCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "case",
+    abstract: "Cases [办件]: submit, decide acceptance, answer notices, deliver, read.",
+    subcommands: [
+      Submit.self, Accept.self, Refuse.self, IntakeCorrect.self, IntakeSupply.self,
+      IntakeWithdraw.self, IntakeDeliver.self, IntakeFee.self, IntakeVisit.self,
+      IntakeCaseGet.self, IntakeCaseList.self,
+    ])
+
+  struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Receive an application for one item [收件].",
+      discussion: """
+        A clerk submits at the window (--window); an applicant, or an agent with the \
+        applicant's mandate, submits online (--channel pc, mobile or self-service) with their \
+        own token. Materials are the guide's ids; anything the guide does not list is \
+        refused. The request may come from a file in the contract's JSON form \
+        (SubmitCaseRequest), the flags adding to it.
+
+        Example:
+          hallctl intake case submit --item HL-SCJG-004 --window W03 \\
+            --applicant-id 410102199003071230 --applicant-name 张三 --phone 13800001111 \\
+            --material m1 --material m3 --form enterprise_name=郑州好味餐饮有限公司
+        """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var write: WriteOptions
+
+    @Option(help: "Item code applied for; the version in force now is used.")
+    var item: String?
+
+    @OptionGroup var submission: SubmissionOptions
+
+    func run() async throws {
+      var request = try submission.request(
+        Hall_Intake_V1_SubmitCaseRequest.self, requestID: write.id)
+      if let item { request.itemCode = item }
+      try await IntakeCommand.change(connection) { try await $0.submitCase(request) }
+    }
+  }
+
+  struct Accept: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Decide acceptance of a received case [受理].",
+      discussion: """
+        Needs a clerk's token. With nothing wrong the case is accepted and its clock starts. \
+        Missing or defective materials (--defect) return it with one notice listing \
+        everything [一次告知]; with the applicant's written commitment \
+        (--shortfall-commitment) missing shortfall-eligible materials are accepted to be \
+        supplied later [容缺受理]. To refuse, use `hallctl intake case refuse`.
+
+        Examples:
+          hallctl intake case accept HL-SCJG-004-20260928-0007
+          hallctl intake case accept HL-SCJG-004-20260928-0007 --defect m1=复印件不清晰
+          hallctl intake case accept HL-SCJG-004-20260928-0007 \\
+            --shortfall-commitment "五个工作日内补交健康证明" --shortfall-days 5
+        """)
+
+    @OptionGroup var target: CaseTarget
+
+    @Option(name: .customLong("defect"), help: "material=reason, repeat per material.")
+    var defects: [String] = []
+
+    @Option(help: "The applicant's written commitment to supply missing materials later.")
+    var shortfallCommitment = ""
+
+    @Option(help: "Working days to supply them (the deployment's default, 5, when 0).")
+    var shortfallDays: Int32 = 0
+
+    func run() async throws {
+      let defects = try IntakeCommand.defects(defects)
+      try await IntakeCommand.change(target.connection) {
+        try await $0.acceptCase(
+          .with {
+            $0.requestID = target.write.id
+            $0.caseNumber = target.caseNumber
+            $0.defects = defects
+            $0.shortfallCommitment = shortfallCommitment
+            $0.shortfallWorkingDays = shortfallDays
+          })
+      }
+    }
+  }
+
+  struct Refuse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Refuse a received case [不予受理], with the reason given to the applicant.",
+      discussion: """
+        Needs a clerk's token.
+
+        Example:
+          hallctl intake case refuse HL-SCJG-004-20260928-0007 --reason outside-jurisdiction \\
+            --detail "经营场所不在本区"
+        """)
+
+    @OptionGroup var target: CaseTarget
+
+    @Option(
+      help: "Why: \(ProtoEnum.choices(Hall_Intake_V1_RefusalReason.self)).",
+      transform: ProtoEnum.parse)
+    var reason: Hall_Intake_V1_RefusalReason
+
+    @Option(help: "The reason in words, as the applicant will read it.")
+    var detail: String
+
+    func run() async throws {
+      try await IntakeCommand.change(target.connection) {
+        try await $0.acceptCase(
+          .with {
+            $0.requestID = target.write.id
+            $0.caseNumber = target.caseNumber
+            $0.refusalReason = reason
+            $0.refusalDetail = detail
+          })
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import GRPCNIOTransportHTTP2
+import HallContracts
+import SwiftProtobuf
+
+typealias IntakeServiceClient = Hall_Intake_V1_IntakeService.Client<HTTP2ClientTransport.Posix>
+
+struct IntakeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "intake",
+    abstract: "Queue tickets, cases from receipt to delivery, one-thing applications.",
+    discussion: """
+      Talks to the intake service ($HALL_INTAKE_ADDR, default 127.0.0.1:50052). Tickets, \
+      submission at the window, acceptance, delivery, fees and visits need a clerk's token; \
+      review, decisions and licences an approver's of the owning department; an applicant \
+      submits online, corrects, supplies and withdraws their own cases; a supervisor reads \
+      every case. Every changing command takes --request-id: repeating it with the same id \
+      changes nothing again.
+      """,
+    subcommands: [
+      IntakeTicketCommand.self, IntakeCaseCommand.self, IntakeReviewCommand.self,
+      IntakeApplicationCommand.self,
+    ])
+
+  static func withIntake(
+    _ options: ConnectionOptions, _ body: (IntakeServiceClient) async throws -> Void
+  ) async throws {
+    try await ServiceCall.with(options, .intake, IntakeServiceClient.init(wrapping:), body)
+  }
+}
+
+extension IntakeCommand {
+  /// Most intake commands change one case and show it as it now stands.
+  static func change(
+    _ connection: ConnectionOptions,
+    _ call: (IntakeServiceClient) async throws -> Hall_Intake_V1_Case
+  ) async throws {
+    try await withIntake(connection) { intake in
+      try CaseView.show(try await call(intake), connection)
+    }
+  }
+
+  /// `--defect m1=复印件不清晰`: a material and what is wrong with it; the whole list goes
+  /// into one notice, as the one-time-notice rule wants.
+  static func defects(_ texts: [String]) throws -> [Hall_Intake_V1_MaterialDefect] {
+    try texts.map { text in
+      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+        throw ValidationError("--defect wants material=reason, e.g. m1=复印件不清晰; got \(text)")
+      }
+      return .with {
+        $0.materialID = String(text[..<equals])
+        $0.reason = String(text[text.index(after: equals)...])
+      }
+    }
+  }
+}
+
+/// The case a command acts on, and the key that makes repeating it safe.
+struct CaseTarget: ParsableArguments {
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var write: WriteOptions
+
+  @Argument(help: "Case number, e.g. HL-SCJG-004-20260928-0007.")
+  var caseNumber: String
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import HallContracts
+import SwiftProtobuf
+
+struct RatingInvitationCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "invitation",
+    abstract: "Invite unrated finished cases to rate, by phone or SMS [回访邀评].",
+    discussion: "Needs a supervisor's token.",
+    subcommands: [List.self, Record.self])
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "The day's open invitations, the most urgent first.",
+      discussion: "Example: hallctl rating invitation list --day 2026-09-29")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(
+      help: "The day whose list is wanted, yyyy-MM-dd (default: today).",
+      transform: Format.civilDate)
+    var day: Hall_Common_V1_CivilDate?
+
+    @OptionGroup var page: PageOptions
+
+    func run() async throws {
+      try await RatingCommand.withRating(connection) { rating in
+        let response = try await rating.listInvitations(
+          .with {
+            if let day { $0.day = day }
+            $0.pageSize = page.limit
+            $0.pageToken = page.pageToken
+          })
+        if connection.json { return try Output.json(response) }
+        Output.table(
+          ["invitation", "department", "finished", "due by", "outcome"],
+          response.invitations.map {
+            [
+              $0.id, $0.departmentID, Format.time($0.caseFinishTime), Format.date($0.dueBy),
+              Format.state($0.outcome),
+            ]
+          })
+        Output.nextPage(response.nextPageToken)
+      }
+    }
+  }
+
+  struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record what came of calling or texting the applicant.",
+      discussion: """
+        A rated outcome records the applicant's rating, given through you.
+
+        Examples:
+          hallctl rating invitation record HL-SCJG-004-20260928-0007-INV --channel phone \\
+            --outcome rated --satisfaction 2
+          hallctl rating invitation record HL-SCJG-004-20260928-0007-INV --channel sms \\
+            --outcome unreachable --note 短信未回复
+        """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var write: WriteOptions
+
+    @Argument(help: "Invitation id (the case number followed by -INV).")
+    var invitationID: String
+
+    @Option(help: "phone or sms.", transform: ProtoEnum.parse)
+    var channel: Hall_Rating_V1_RatingChannel
+
+    @Option(
+      help: "\(ProtoEnum.choices(Hall_Rating_V1_InvitationOutcome.self)).",
+      transform: ProtoEnum.parse)
+    var outcome: Hall_Rating_V1_InvitationOutcome
+
+    @Option(help: "1–5 or a name (when rated).", transform: ProtoEnum.parse)
+    var satisfaction: Hall_Rating_V1_Satisfaction?
+
+    @Option(help: "The applicant's words (when rated).")
+    var text = ""
+
+    @Option(help: "Your note.")
+    var note = ""
+
+    func run() async throws {
+      try await RatingCommand.withRating(connection) { rating in
+        let invitation = try await rating.recordInvitationOutcome(
+          .with {
+            $0.requestID = write.id
+            $0.invitationID = invitationID
+            $0.channel = channel
+            $0.outcome = outcome
+            $0.satisfaction = satisfaction ?? .unspecified
+            $0.text = text
+            $0.note = note
+          })
+        if connection.json { return try Output.json(invitation) }
+        Output.fields([
+          ("invitation", invitation.id), ("outcome", Format.state(invitation.outcome)),
+          ("channel", Format.state(invitation.channel)),
+          ("worked", "\(Format.time(invitation.workedTime)) by \(invitation.workedBy)"),
+          ("note", invitation.note),
+        ])
+      }
+    }
+  }
+}
