@@ -218,6 +218,15 @@ let package = Package(
       path: "Tests/HallctlTests",
       swiftSettings: strictSettings),
     .testTarget(
+      name: "SupervisionTests",
+      dependencies: [
+        "SupervisionService", "RatingService", "IntakeService", "CatalogService", "HallFixtures",
+        "HallTestSupport", "HallContracts", "HallAuth", "HallServer", "HallCalendar", grpcCore,
+        grpcHTTP2, protobuf, postgres, logging,
+      ],
+      path: "Tests/SupervisionTests",
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "FeedTests",
       dependencies: [
         "HallServer", "HallTestSupport", "HallContracts", "HallDatabase", "HallAuth", grpcCore,

@@ -65,7 +65,15 @@ extension IntakeRPC {
         throw ServiceError.invalidArgument(
           field: "reference", message: "is longer than 60 characters")
       }
-      if method == .windowPickup { recordVisit(&kase, purpose: "领取证照", by: principal, now: now) }
+      // Picking the result up is a trip of its own, except for an on-the-spot item handed
+      // over the day it was decided: the applicant has not left the hall.
+      let today = Days.today(now: now)
+      let sameSitting =
+        kase.category == .onTheSpot
+        && kase.visits.contains { Days.today(now: $0.time.date) == today }
+      if method == .windowPickup, !sameSitting {
+        recordVisit(&kase, purpose: "领取证照", by: principal, now: now)
+      }
       kase.delivery.deliveredTime = .init(date: now)
       kase.delivery.reference = request.reference
       kase.delivery.deliveredBy = principal.subject

@@ -31,6 +31,10 @@ struct CaseReports {
     "completion_time", "delivery_time", "refusal_reason", "visits", "fee_charged_fen",
     "fee_standard_fen", "wait_seconds",
   ]
+  /// What exports add after `columns`; an import ignores them, so an export reads back.
+  static let exportColumns = [
+    "source", "timeliness", "due_time", "yellow_card_time", "red_card_time",
+  ]
   static let states: Set<Int32> = [1, 3, 4, 11, 13, 14, 21]
 
   let now: Date
@@ -82,7 +86,9 @@ struct CaseReports {
         "NON_COMPLIANT", "promised_working_days",
         "must be 0 for an on-the-spot item and 1 to 365 otherwise")
     }
-    guard report.regionCode.isEmpty || (report.regionCode.count == 6 && report.regionCode.allSatisfy(\.isNumber))
+    guard
+      report.regionCode.isEmpty
+        || (report.regionCode.count == 6 && report.regionCode.allSatisfy(\.isNumber))
     else { throw fail("NON_COMPLIANT", "region_code", "must be a 6-digit GB/T 2260 code") }
     for (field, value) in [
       ("visits", Int64(report.visits)), ("fee_charged_fen", report.feeChargedFen),
@@ -124,7 +130,8 @@ struct CaseReports {
     }
     let newest = times.map(\.1).max() ?? receive
     guard newest <= now.addingTimeInterval(300) else {
-      throw fail("INACCURATE", times.last { $0.1 == newest }?.0 ?? "receive_time", "is in the future")
+      throw fail(
+        "INACCURATE", times.last { $0.1 == newest }?.0 ?? "receive_time", "is in the future")
     }
     let cutOff = reportDue(forEventAt: newest)
     if now > cutOff && !admitLate {
@@ -150,7 +157,9 @@ struct CaseReports {
       $0.visits = report.visits
       $0.maxVisits = item.maxVisits
       $0.feeChargedFen = report.feeChargedFen
-      $0.feeStandardFen = report.feeStandardFen == 0 ? item.feeFen : report.feeStandardFen
+      // Without a standard in the record, a fee charged is held to the item's.
+      $0.feeStandardFen =
+        report.feeStandardFen == 0 && report.feeChargedFen > 0 ? item.feeFen : report.feeStandardFen
       $0.waitSeconds = report.waitSeconds
       var timeline: [Hall_Supervision_V1_TimelineEntry] = [
         .with {
@@ -218,7 +227,8 @@ struct CaseReports {
       let value = text(name)
       guard !value.isEmpty else { return 0 }
       guard let number = Int64(value) else {
-        throw Failure(problem: "NON_COMPLIANT", field: name, message: "\(value) is not a whole number")
+        throw Failure(
+          problem: "NON_COMPLIANT", field: name, message: "\(value) is not a whole number")
       }
       return number
     }

@@ -45,7 +45,8 @@ enum CaseRules {
         Finding(
           code: RuleBook.Code.overdue,
           summary: "past its due time \(Self.text(kase.dueTime.date))"
-            + (kase.caseKind == .onTheSpot ? " (an on-the-spot item not finished the same day)" : "")))
+            + (kase.caseKind == .onTheSpot
+              ? " (an on-the-spot item not finished the same day)" : "")))
     }
     if rules.enabled(RuleBook.Code.stepOverdue) != nil {
       for step in try steps(kase, rules: rules, calendar: calendar) {
@@ -78,7 +79,8 @@ enum CaseRules {
       found.append(
         Finding(
           code: RuleBook.Code.refusalWithoutReason,
-          summary: kase.state == State.refused ? "refused with no reason" : "denied with no reason"))
+          summary: kase.state == State.refused ? "refused with no reason" : "denied with no reason")
+      )
     }
     let maxWait = rules.parameter(RuleBook.Code.windowWait, "max_wait_minutes") * 60
     if rules.enabled(RuleBook.Code.windowWait) != nil, kase.waitSeconds > maxWait {

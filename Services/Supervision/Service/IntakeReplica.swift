@@ -123,7 +123,8 @@ enum IntakeReplica {
   static func refusalReason(_ intakeCase: Hall_Intake_V1_Case) -> String? {
     switch intakeCase.state {
     case .refused:
-      intakeCase.refusal.reason == .unspecified ? intakeCase.refusal.detail : "\(intakeCase.refusal.reason)"
+      intakeCase.refusal.reason == .unspecified
+        ? intakeCase.refusal.detail : "\(intakeCase.refusal.reason)"
     case .denied: intakeCase.decision.reason
     default: nil
     }

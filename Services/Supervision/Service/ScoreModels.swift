@@ -67,13 +67,15 @@ enum ScoreModels {
         throw .invalidArgument(field: "\(field).measure", message: "\(term.measure) appears twice")
       }
       guard term.weight > 0, term.weight <= 1000, term.weight.isFinite else {
-        throw .invalidArgument(field: "\(field).weight", message: "must be above 0 and at most 1000")
+        throw .invalidArgument(
+          field: "\(field).weight", message: "must be above 0 and at most 1000")
       }
       guard term.penaltyPoints >= 0, term.penaltyPoints.isFinite,
         term.measure == .anomaliesPerThousand || term.penaltyPoints == 0
       else {
         throw .invalidArgument(
-          field: "\(field).penalty_points", message: "is only for ANOMALIES_PER_THOUSAND, not negative")
+          field: "\(field).penalty_points",
+          message: "is only for ANOMALIES_PER_THOUSAND, not negative")
       }
       guard (0...10_000).contains(term.targetBp),
         term.measure == .redCardRate || term.targetBp == 0
@@ -97,7 +99,8 @@ enum ScoreModels {
         points = term.weight * rate(row.onTheSpotSameDay, row.onTheSpotCompleted)
       case .satisfactionRate: points = term.weight * rate(row.goodRatings, row.ratings)
       case .redCardRate:
-        let red = row.acceptedCases == 0 ? 0 : Double(row.redCardedCases) / Double(row.acceptedCases)
+        let red =
+          row.acceptedCases == 0 ? 0 : Double(row.redCardedCases) / Double(row.acceptedCases)
         points =
           term.targetBp > 0 && red * 10_000 > Double(term.targetBp) ? 0 : term.weight * (1 - red)
       case .anomaliesPerThousand:

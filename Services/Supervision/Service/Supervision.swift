@@ -78,7 +78,8 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
         "RecordManualEntry", "JudgeManualEntry", "DecideAppeal", "UpdateRule", "SetScoreModel",
         "GetMonthlyReport",
       ])
-    policy.allow(.roles([.approver, .departmentAdmin]), service: service, methods: ["AppealAnomaly"])
+    policy.allow(
+      .roles([.approver, .departmentAdmin]), service: service, methods: ["AppealAnomaly"])
     policy.allow(
       .roles([.supervisor, .approver, .departmentAdmin]), service: service,
       methods: ["RecordFollowUp"])

@@ -67,7 +67,8 @@ extension SupervisionRPC {
   ) async throws -> Anomaly {
     guard (1...6).contains(request.source.rawValue) else {
       throw ServiceError.invalidArgument(
-        field: "source", message: "must be a complaint (phone, web, SMS), media, instruction or inspection")
+        field: "source",
+        message: "must be a complaint (phone, web, SMS), media, instruction or inspection")
     }
     try Text.require(request.summary, field: "summary", max: 2000)
     try Text.require(request.evidence, field: "evidence", max: 1000)
@@ -143,7 +144,8 @@ extension SupervisionRPC {
     return try await change(request.requestID, "JudgeManualEntry", request.id, "judged") {
       anomaly, now, connection in
       guard anomaly.state == .pendingJudgement else {
-        throw ServiceError.failedPrecondition("anomaly \(anomaly.id) is not waiting for a judgement")
+        throw ServiceError.failedPrecondition(
+          "anomaly \(anomaly.id) is not waiting for a judgement")
       }
       anomaly.judgement = request.judgement
       if request.anomalous {

@@ -46,8 +46,11 @@ extension SupervisionRPC {
     guard grouping == .department || grouping == .region else {
       throw ServiceError.invalidArgument(field: "grouping", message: "must be DEPARTMENT or REGION")
     }
-    let model = try await db.withConnection { try await ScoreModels.current(on: $0, logger: logger) }
-    let rows = try await figures(grouping: grouping, from: first, to: next, department: "", region: "")
+    let model = try await db.withConnection {
+      try await ScoreModels.current(on: $0, logger: logger)
+    }
+    let rows = try await figures(
+      grouping: grouping, from: first, to: next, department: "", region: "")
     let total = try await figures(
       grouping: .deployment, from: first, to: next, department: "", region: "")
     var lines = rows.map { row in
@@ -129,7 +132,8 @@ extension SupervisionRPC {
     {
       var row = rows[group] ?? FigureRow.with { $0.key = group }
       row.anomaliesByRule[rule, default: 0] += count
-      let name = Hall_Supervision_V1_RuleCategory(rawValue: Int(category))
+      let name =
+        Hall_Supervision_V1_RuleCategory(rawValue: Int(category))
         .map { "\($0)".uppercased() } ?? "\(category)"
       row.anomaliesByCategory[name, default: 0] += count
       row.anomalies += count

@@ -24,7 +24,10 @@ extension SupervisionRPC {
       throw ServiceError.invalidArgument(field: "cases", message: "must hold 1 to 1000 records")
     }
     let lines = request.cases.enumerated().map {
-      (line: $0.offset + 1, report: Result<CaseReports.Report, CaseReports.Failure>.success($0.element))
+      (
+        line: $0.offset + 1,
+        report: Result<CaseReports.Report, CaseReports.Failure>.success($0.element)
+      )
     }
     return try await report(lines, request.requestID, "ReportCases", .api, request.admitLate)
   }
@@ -43,10 +46,13 @@ extension SupervisionRPC {
       throw ServiceError.invalidArgument(field: "csv", message: "is empty: a header line is needed")
     }
     let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
-    if let unknown = names.first(where: { !CaseReports.columns.contains($0) }) {
+    if let unknown = names.first(where: {
+      !CaseReports.columns.contains($0) && !CaseReports.exportColumns.contains($0)
+    }) {
       throw ServiceError.invalidArgument(
         field: "csv",
-        message: "unknown column \(unknown); columns: \(CaseReports.columns.joined(separator: ", "))")
+        message:
+          "unknown column \(unknown); columns: \(CaseReports.columns.joined(separator: ", "))")
     }
     guard Set(names).count == names.count else {
       throw ServiceError.invalidArgument(field: "csv", message: "a column is named twice")
@@ -103,7 +109,8 @@ extension SupervisionRPC {
         "SELECT item_code, department_id, case_kind, max_visits, fee_fen FROM items WHERE NOT cancelled",
         logger: logger
       ).decode((String, String, Int16, Int32, Int64).self) {
-        items[code] = .init(departmentID: department, caseKind: Int(kind), maxVisits: visits, feeFen: fee)
+        items[code] = .init(
+          departmentID: department, caseKind: Int(kind), maxVisits: visits, feeFen: fee)
       }
       let ledger = try await CaseLedger.prepare(
         policy: policy, calendars: calendars, on: connection, logger: logger)
@@ -187,8 +194,7 @@ extension SupervisionRPC {
       throw ServiceError.failedPrecondition(
         "more than \(Self.maxExportRows) cases: export a shorter period or one department")
     }
-    var csv = CSV.line(
-      CaseReports.columns + ["source", "timeliness", "due_time", "yellow_card_time", "red_card_time"])
+    var csv = CSV.line(CaseReports.columns + CaseReports.exportColumns)
     for row in rows {
       let kase = try Hall_Supervision_V1_SupervisedCase(bytea: try row.decode(ByteBuffer.self))
       func time(_ set: Bool, _ stamp: Google_Protobuf_Timestamp) -> String {
@@ -262,7 +268,9 @@ extension SupervisionRPC {
     guard let to = try Self.instant(request.to, field: "to") else {
       throw ServiceError.invalidArgument(field: "to", message: "is required")
     }
-    guard from < to else { throw ServiceError.invalidArgument(field: "to", message: "must be after from") }
+    guard from < to else {
+      throw ServiceError.invalidArgument(field: "to", message: "must be after from")
+    }
     return (from, to, try Self.visibleDepartment(asked: request.departmentID))
   }
 }

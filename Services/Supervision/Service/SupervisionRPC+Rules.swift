@@ -26,7 +26,9 @@ extension SupervisionRPC {
     guard let base = RuleBook.defaults.first(where: { $0.code == request.code }) else {
       throw ServiceError.invalidArgument(
         field: "code",
-        message: "no rule \(request.code); rules: \(RuleBook.defaults.map(\.code).joined(separator: ", "))")
+        message:
+          "no rule \(request.code); rules: \(RuleBook.defaults.map(\.code).joined(separator: ", "))"
+      )
     }
     guard (1...5).contains(request.category.rawValue) else {
       throw ServiceError.invalidArgument(field: "category", message: "is required")
@@ -38,7 +40,8 @@ extension SupervisionRPC {
       throw ServiceError.invalidArgument(
         field: "parameters",
         message:
-          "rule \(request.code) takes exactly: \(base.parameters.keys.sorted().joined(separator: ", "))")
+          "rule \(request.code) takes exactly: \(base.parameters.keys.sorted().joined(separator: ", "))"
+      )
     }
     for (name, value) in request.parameters {
       if let range = RuleBook.parameterRanges[name], !range.contains(value) {

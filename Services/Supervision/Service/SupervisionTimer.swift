@@ -36,9 +36,10 @@ final class SupervisionTimer: Service {
         let checked = try await pass(now: Date())
         if checked > 0 {
           logger.info(
-            "timer pass", metadata: ["cases": "\(checked)", "took": "\(ContinuousClock.now - started)"])
+            "timer pass",
+            metadata: ["cases": "\(checked)", "took": "\(ContinuousClock.now - started)"])
         }
-      } catch where !Task.isCancelled {
+      } catch  where !Task.isCancelled {
         logger.warning("timer pass failed", metadata: ["error": "\(error)"])
       }
       try? await Task.sleep(for: .seconds(policy.timerIntervalSeconds))

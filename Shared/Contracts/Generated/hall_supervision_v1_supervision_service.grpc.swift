@@ -46,7 +46,8 @@
 /// - satisfaction rate = rated cases whose rating (the second evaluation when there is one)
 ///   is 1–3 / rated cases, by the day of the first rating; void ratings count nowhere;
 /// - anomalies by rule and by category: counted anomalies raised in the period.
-/// A rate with an empty denominator is 10 000 (nothing went wrong).
+/// A rate with an empty denominator reads as nothing gone wrong: 10 000 for the on-time,
+/// same-day and satisfaction rates, 0 for the red-card rate.
 
 // DO NOT EDIT.
 // swift-format-ignore-file

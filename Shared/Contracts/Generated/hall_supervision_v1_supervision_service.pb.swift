@@ -56,7 +56,8 @@
 /// - satisfaction rate = rated cases whose rating (the second evaluation when there is one)
 ///   is 1–3 / rated cases, by the day of the first rating; void ratings count nowhere;
 /// - anomalies by rule and by category: counted anomalies raised in the period.
-/// A rate with an empty denominator is 10 000 (nothing went wrong).
+/// A rate with an empty denominator reads as nothing gone wrong: 10 000 for the on-time,
+/// same-day and satisfaction rates, 0 for the red-card rate.
 
 import SwiftProtobuf
 
@@ -598,7 +599,9 @@ public nonisolated struct Hall_Supervision_V1_ReportCasesResponse: Sendable {
 /// A CSV file, UTF-8, with a header line naming the columns (any order):
 /// case_number, item_code, department_id, region_code, hall_id, window_id, staff_id, state,
 /// case_kind, promised_working_days, receive_time, accept_time, completion_time,
-/// delivery_time, refusal_reason, visits, fee_charged_fen, fee_standard_fen, wait_seconds.
+/// delivery_time, refusal_reason, visits, fee_charged_fen, fee_standard_fen, wait_seconds;
+/// an export's further columns (source, timeliness, due_time, yellow_card_time, red_card_time)
+/// are ignored, so an export reads back.
 /// Times are RFC 3339 (e.g. 2026-11-02T09:30:00+08:00); state and case_kind are the numbers
 /// of CaseReport. Each line is checked on its own; good lines are kept, bad ones refused.
 public nonisolated struct Hall_Supervision_V1_ImportCasesRequest: Sendable {
