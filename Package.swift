@@ -163,8 +163,8 @@ let package = Package(
       name: "hall-bench",
       dependencies: [
         "HallTestSupport", "HallServer", "HallDatabase", "HallAuth", "HallContracts",
-        "CatalogService", "IntakeService", argumentParser, grpcCore, grpcHTTP2, postgres, logging,
-        protobuf,
+        "CatalogService", "IntakeService", "SupervisionService", "HallCalendar", argumentParser,
+        grpcCore, grpcHTTP2, postgres, logging, protobuf,
       ],
       path: "Tests/Bench",
       swiftSettings: strictSettings),

@@ -57,36 +57,50 @@ enum AnomalyStore {
         chinaStandardTimeOf: try calendar.dueTime(after: policy.appealWorkingDays, from: time)))
   }
 
-  /// Inserts `anomaly` unless one with its id exists; true when inserted. With
-  /// `adjustCase`, the case's counters and the figures follow.
+  /// Inserts `anomaly` unless one with its id exists; true when inserted.
   @discardableResult
   static func insert(
-    _ anomaly: Anomaly, adjustCase: Bool, on connection: PostgresConnection, logger: Logger
+    _ anomaly: Anomaly, on connection: PostgresConnection, logger: Logger
   ) async throws -> Bool {
-    let counted = counts(anomaly.state)
+    try await insert([anomaly], on: connection, logger: logger) == 1
+  }
+
+  /// Inserts those of `anomalies` whose id is new, announces them, and moves their cases'
+  /// counters (and the red-carded figure when a case's red count leaves zero) — a fixed
+  /// number of statements for any number. Returns how many were new.
+  @discardableResult
+  static func insert(
+    _ anomalies: [Anomaly], on connection: PostgresConnection, logger: Logger
+  ) async throws -> Int {
+    guard !anomalies.isEmpty else { return 0 }
     let rows = try await connection.query(
       """
       INSERT INTO anomalies (id, rule_code, category, signal, state, counted, case_number,
         department_id, region_code, raise_time, raise_day, body)
-      VALUES (\(anomaly.id), \(anomaly.ruleCode), \(Int16(anomaly.category.rawValue)),
-        \(Int16(anomaly.signal.rawValue)), \(Int16(anomaly.state.rawValue)), \(counted),
-        \(anomaly.caseNumber), \(anomaly.departmentID), \(anomaly.regionCode),
-        \(anomaly.raiseTime.date),
-        \(CivilDate(chinaStandardTimeOf: anomaly.raiseTime.date).dayNumber),
-        \(try anomaly.bytea()))
-      ON CONFLICT (id) DO NOTHING RETURNING 1
+      SELECT * FROM unnest(\(anomalies.map(\.id)), \(anomalies.map(\.ruleCode)),
+        \(anomalies.map { Int16($0.category.rawValue) }),
+        \(anomalies.map { Int16($0.signal.rawValue) }),
+        \(anomalies.map { Int16($0.state.rawValue) }), \(anomalies.map { counts($0.state) }),
+        \(anomalies.map(\.caseNumber)), \(anomalies.map(\.departmentID)),
+        \(anomalies.map(\.regionCode)), \(anomalies.map(\.raiseTime.date)),
+        \(anomalies.map { CivilDate(chinaStandardTimeOf: $0.raiseTime.date).dayNumber }),
+        \(try anomalies.map { try $0.bytea() }))
+      ON CONFLICT (id) DO NOTHING RETURNING id
       """, logger: logger
     ).collect()
-    guard !rows.isEmpty else { return false }
+    let inserted = Set(try rows.map { try $0.decode(String.self) })
+    let fresh = anomalies.filter { inserted.contains($0.id) }
     try await Outbox.append(
-      type: "supervision.anomaly.raised", aggregateID: anomaly.id, payload: anomaly,
+      fresh.map { .init(type: "supervision.anomaly.raised", aggregateID: $0.id, payload: $0) },
       on: connection, logger: logger)
-    if adjustCase, counted {
-      try await adjust(anomaly, by: 1, on: connection, logger: logger)
+    var perCase: [String: (count: Int, red: Int)] = [:]
+    for anomaly in fresh where counts(anomaly.state) && !anomaly.caseNumber.isEmpty {
+      perCase[anomaly.caseNumber, default: (0, 0)].count += 1
+      if anomaly.signal == .red { perCase[anomaly.caseNumber, default: (0, 0)].red += 1 }
     }
-    return true
+    try await adjust(perCase, on: connection, logger: logger)
+    return fresh.count
   }
-
   /// Stores a changed anomaly (its id exists) and announces it as `action`; the case
   /// counters follow when it starts or stops counting.
   static func update(
@@ -107,32 +121,40 @@ enum AnomalyStore {
       type: "supervision.anomaly.\(action)", aggregateID: anomaly.id, payload: anomaly,
       on: connection, logger: logger)
     let wasCounted = counts(old.state)
-    if counted != wasCounted {
-      try await adjust(anomaly, by: counted ? 1 : -1, on: connection, logger: logger)
+    if counted != wasCounted, !anomaly.caseNumber.isEmpty {
+      let delta = counted ? 1 : -1
+      try await adjust(
+        [anomaly.caseNumber: (delta, anomaly.signal == .red ? delta : 0)], on: connection,
+        logger: logger)
     }
   }
 
-  /// Moves the case's anomaly counters by `delta`; when its red count crosses zero, the case
-  /// enters or leaves the red-carded figure of the day it was accepted.
+  /// Moves cases' anomaly counters; when a case's red count crosses zero, the case enters
+  /// or leaves the red-carded figure of the day it was accepted.
   static func adjust(
-    _ anomaly: Anomaly, by delta: Int, on connection: PostgresConnection, logger: Logger
+    _ changes: [String: (count: Int, red: Int)], on connection: PostgresConnection,
+    logger: Logger
   ) async throws {
-    guard !anomaly.caseNumber.isEmpty else { return }
-    let red = anomaly.signal == .red ? delta : 0
+    guard !changes.isEmpty else { return }
+    let numbers = changes.keys.sorted()
     let rows = try await connection.query(
       """
-      UPDATE cases SET anomalies = anomalies + \(delta), red_anomalies = red_anomalies + \(red)
-      WHERE case_number = \(anomaly.caseNumber)
-      RETURNING accept_day, region_code, department_id, red_anomalies
+      UPDATE cases AS c SET anomalies = c.anomalies + x.n, red_anomalies = c.red_anomalies + x.r
+      FROM unnest(\(numbers), \(numbers.map { changes[$0]!.count }),
+        \(numbers.map { changes[$0]!.red })) AS x(k, n, r)
+      WHERE c.case_number = x.k
+      RETURNING c.accept_day, c.region_code, c.department_id, c.red_anomalies, x.r
       """, logger: logger
     ).collect()
-    guard let row = rows.first, red != 0 else { return }
-    let (day, region, department, now) = try row.decode((Int?, String, String, Int).self)
-    guard let day, (red > 0 && now == red) || (red < 0 && now == 0) else { return }
     var figures = DailyFigures()
-    figures.add(
-      .init(day: day, regionCode: region, departmentID: department), "red_carded",
-      red > 0 ? 1 : -1)
+    for row in rows {
+      let (day, region, department, now, red) = try row.decode(
+        (Int?, String, String, Int, Int).self)
+      guard let day, red != 0, (red > 0 && now == red) || (red < 0 && now == 0) else { continue }
+      figures.add(
+        .init(day: day, regionCode: region, departmentID: department), "red_carded",
+        red > 0 ? 1 : -1)
+    }
     try await figures.apply(on: connection, logger: logger)
   }
 

@@ -43,7 +43,7 @@ enum RatingReplica {
       anomaly.hallID = mark.hallID
       anomaly.windowID = mark.windowID
       anomaly.staffID = mark.staffID
-      try await AnomalyStore.insert(anomaly, adjustCase: false, on: connection, logger: logger)
+      try await AnomalyStore.insert(anomaly, on: connection, logger: logger)
     default:
       let review = try Hall_Rating_V1_BadReview(unpackingAny: event.payload)
       guard review.state == .void else { return }
@@ -101,7 +101,7 @@ enum RatingReplica {
         anomaly.windowID = rating.windowID
         anomaly.staffID = rating.staffID
       }
-      try await AnomalyStore.insert(anomaly, adjustCase: true, on: connection, logger: logger)
+      try await AnomalyStore.insert(anomaly, on: connection, logger: logger)
       return
     }
     // A second evaluation [二次评价]: the code in force changes, and the rating anomaly is

@@ -1,12 +1,12 @@
-import Foundation
+public import Foundation
 import GRPCCore
 import HallAuth
 import HallCalendar
 import HallContracts
 import HallDatabase
 public import HallServer
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 import ServiceLifecycle
 import SwiftProtobuf
 
@@ -123,4 +123,17 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
 /// The supervision service, as the executable and the tests start it.
 public enum Supervision {
   public static var definition: ServiceDefinition { SupervisionRPC.definition }
+
+  /// One timer pass as of `now` over the service's database, outside the running service:
+  /// for the benchmark, which measures passes at chosen instants.
+  public static func timerPass(
+    client: PostgresClient, regionCode: String, batchSize: Int = 1000, now: Date, logger: Logger
+  ) async throws -> Int {
+    var policy = SupervisionPolicy()
+    policy.regionCode = regionCode
+    policy.timerBatchSize = batchSize
+    return try await SupervisionTimer(
+      client: client, policy: policy, calendars: CalendarSource(), logger: logger
+    ).pass(now: now)
+  }
 }

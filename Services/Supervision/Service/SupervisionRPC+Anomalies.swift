@@ -121,7 +121,7 @@ extension SupervisionRPC {
         "SELECT nextval('manual_entry_numbers')", logger: logger
       ).collect()[0].decode(Int64.self)
       anomaly.id = "M-\(number)"
-      try await AnomalyStore.insert(anomaly, adjustCase: false, on: connection, logger: logger)
+      try await AnomalyStore.insert(anomaly, on: connection, logger: logger)
       try await Audit.record(
         "record_manual_entry", target: anomaly.id, detail: "\(request.source)", on: connection,
         logger: logger)

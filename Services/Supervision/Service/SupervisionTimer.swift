@@ -69,13 +69,14 @@ final class SupervisionTimer: Service {
       let ledger = try await CaseLedger.prepare(
         policy: policy, calendars: calendars, on: connection, logger: logger)
       let evidence = "timer \(CaseRules.text(now))"
-      for row in rows {
+      let outcomes = try rows.map { row in
         let (body, red) = try row.decode((ByteBuffer, Int).self)
         let old = CaseLedger.Stored(
           kase: try Hall_Supervision_V1_SupervisedCase(bytea: body), redAnomalies: red)
-        try await ledger.record(
-          old.kase, old: old, refusalReason: nil, evidence: evidence, at: now, on: connection)
+        return try ledger.judge(
+          old.kase, old: old, refusalReason: nil, evidence: evidence, at: now)
       }
+      try await ledger.write(outcomes, on: connection)
       return rows.count
     }
   }
