@@ -9,3 +9,5 @@ swift build --build-tests
 swift test --skip-build "$@"
 # The independent client: Python stubs generated from proto/ drive the built executables.
 "$root/Tests/python/run.sh"
+# End to end: the four executables as processes, the scripted day, a restart in the middle.
+"$root/Tests/e2e/run.sh"

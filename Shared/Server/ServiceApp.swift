@@ -88,6 +88,16 @@ public final class ServiceApp: Service {
       producer: "\(definition.name)@\(settings.deployment)", logger: logger)
     let services = try await definition.makeServices(client, settings, logger)
     let workers = try await definition.makeWorkers(client, settings, logger)
+    // Each feed consumer holds one connection for its leader lock and takes another to apply
+    // a batch; with fewer, consumers and calls wait on each other for ever.
+    let consumers = workers.filter { $0 is FeedConsumer }.count
+    let needed = 2 * consumers + 3
+    guard settings.database.maxConnections >= needed else {
+      throw ServiceSettings.Problem(
+        description:
+          "HALL_DB_MAX_CONNECTIONS is \(settings.database.maxConnections); \(definition.name) needs at least \(needed) (\(consumers) feed consumers hold a connection each and apply with another)"
+      )
+    }
     let server = GRPCServer(
       transport: transport,
       services: services + [health, EventFeedService(feed: feed)],

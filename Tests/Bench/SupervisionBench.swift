@@ -130,7 +130,9 @@ struct SupervisionBench: AsyncParsableCommand {
     // together at 17:00: the heaviest pass of a day.
     let calendar = WorkingCalendar.stateCouncil
     var closingDay = calendar.nextWorkingDay(onOrAfter: CivilDate(chinaStandardTimeOf: now))
-    if closingDay.instant(at: try TimeOfDay(hour: 17)) <= now.addingTimeInterval(Double(self.passes) * 30) {
+    if closingDay.instant(at: try TimeOfDay(hour: 17))
+      <= now.addingTimeInterval(Double(self.passes) * 30)
+    {
       closingDay = calendar.nextWorkingDay(after: closingDay)
     }
     let closing = closingDay.instant(at: try TimeOfDay(hour: 17))

@@ -16,7 +16,7 @@ public struct Hallctl: AsyncParsableCommand {
       """,
     subcommands: [
       KeysCommand.self, TokenCommand.self, CatalogCommand.self, IntakeCommand.self,
-      RatingCommand.self,
+      RatingCommand.self, DemoCommand.self,
     ])
 
   public init() {}

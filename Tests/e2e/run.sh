@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# End to end (OPS-1, REL-2, REL-4): the four built executables as separate processes on a
+# throw-away cluster, the demonstration catalog, the morning of the scripted day; then
+# supervision is killed (SIGKILL, no goodbye), the afternoon is played without it, it is
+# started again, and its figures must equal a hand count made from intake's and rating's
+# own records through the contracts.
+#
+#   Tests/e2e/run.sh        (after `swift build`; deploy/test.sh runs it)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+deployment=e2e-test
+source "$root/Tests/python/harness.sh"
+mint catalog_admin admin-1 >"$keys/admin.token"
+mint supervisor e2e-supervisor --region 410902 >"$keys/supervisor.token"
+
+for service in catalog intake rating supervision; do start "$service"; done
+HALL_TOKEN_FILE="$keys/admin.token" "$bin/hallctl" catalog load-demo >/dev/null
+day() { "$bin/hallctl" demo day --key "$keys/signing.key" --deployment "$deployment" "$@"; }
+
+day --part morning
+echo "— supervision killed (SIGKILL) before the afternoon"
+kill -KILL "${pids[supervision]}"
+wait "${pids[supervision]}" 2>/dev/null || true
+day --part afternoon
+echo "— supervision started again"
+start supervision
+day --part figures --wait 90
+
+HALL_STUBS=$stubs HALL_KEYS=$keys "$venv/bin/pytest" -q -p no:cacheprovider Tests/e2e

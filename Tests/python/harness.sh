@@ -1,0 +1,61 @@
+# Shared by the scripts that run the built executables as separate processes: a Python
+# virtual environment with grpcio (test-only), a throw-away PostgreSQL cluster, a key pair,
+# and `start NAME PORT [VAR=VALUE…]` for a service. Source it after setting `root`.
+bin=$(swift build --show-bin-path)
+for product in hall-catalog hall-intake hall-rating hall-supervision hallctl; do
+  [ -x "$bin/$product" ] || { echo "missing $bin/$product: run swift build first" >&2; exit 1; }
+done
+
+venv="$root/.build/python-venv"
+if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c 'import grpc_tools' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check grpcio grpcio-tools pytest
+fi
+
+work=$(mktemp -d)
+declare -A pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  HALL_PG_DIR="$work/pg" "$root/deploy/local-postgres.sh" destroy >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pg_port=$(free_port)
+HALL_PG_DIR="$work/pg" HALL_PG_PORT=$pg_port HALL_PG_FAST=1 "$root/deploy/local-postgres.sh" start 2>/dev/null
+secrets="$work/pg/secrets"
+
+keys="$work/keys"
+"$bin/hallctl" keys generate --out "$keys" >/dev/null
+mint() { # role subject [extra options]
+  "$bin/hallctl" token mint --key "$keys/signing.key" --deployment "$deployment" \
+    --role "$1" --subject "$2" "${@:3}"
+}
+for service in catalog intake rating supervision; do mint service "hall-$service" >"$keys/$service.token"; done
+declare -A ports=()
+for service in catalog intake rating supervision; do ports[$service]=$(free_port); done
+export HALL_CATALOG_ADDR=127.0.0.1:${ports[catalog]} HALL_INTAKE_ADDR=127.0.0.1:${ports[intake]}
+export HALL_RATING_ADDR=127.0.0.1:${ports[rating]} HALL_SUPERVISION_ADDR=127.0.0.1:${ports[supervision]}
+
+start() { # name
+  HALL_DEPLOYMENT=$deployment HALL_LISTEN_PORT=${ports[$1]} HALL_DB_PORT=$pg_port \
+    HALL_DB_PASSWORD_FILE="$secrets/hall_$1.password" \
+    HALL_TOKEN_PUBLIC_KEY_FILE="$keys/signing.pub" HALL_SERVICE_TOKEN_FILE="$keys/$1.token" \
+    HALL_DB_MAX_CONNECTIONS=12 HALL_REGION_CODE=410902 \
+    "$bin/hall-$1" >>"$work/$1.log" 2>&1 &
+  pids[$1]=$!
+  for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/${ports[$1]}") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "hall-$1 did not start:" >&2
+  tail -n 20 "$work/$1.log" >&2
+  exit 1
+}
+
+stubs="$work/stubs"
+mkdir -p "$stubs"
+"$venv/bin/python" -m grpc_tools.protoc -I "$root/proto" --python_out="$stubs" \
+  --grpc_python_out="$stubs" $(cd "$root/proto" && find . -name '*.proto' | sed 's|^\./||' | sort)
