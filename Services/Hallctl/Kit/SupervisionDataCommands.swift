@@ -107,7 +107,8 @@ struct SupervisionReportCasesCommand: AsyncParsableCommand {
     } catch {
       throw ValidationError("\(file): \(error)")
     }
-    request.requestID = write.id
+    // --request-id wins; else the file's own, so retrying a file is safe; else a new one.
+    if write.requestID != nil || request.requestID.isEmpty { request.requestID = write.id }
     if admitLate { request.admitLate = true }
     try await SupervisionCommand.withSupervision(connection) { [request] supervision in
       try ReportView.show(try await supervision.reportCases(request), connection.json)
