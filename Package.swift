@@ -211,7 +211,8 @@ let package = Package(
     .testTarget(
       name: "HallctlTests",
       dependencies: [
-        "HallctlKit", "RatingService", "IntakeService", "CatalogService", "HallFixtures",
+        "HallctlKit", "SupervisionService", "RatingService", "IntakeService", "CatalogService",
+        "HallFixtures",
         "HallTestSupport", "HallContracts", "HallAuth", "HallServer", "HallCalendar",
         argumentParser, grpcCore, grpcHTTP2, protobuf, postgres,
       ],

@@ -14,6 +14,7 @@ export HALL_PG_PORT=${HALL_PG_PORT:-55432}
 catalog_port=${HALL_CATALOG_PORT:-50051}
 intake_port=${HALL_INTAKE_PORT:-50052}
 rating_port=${HALL_RATING_PORT:-50053}
+supervision_port=${HALL_SUPERVISION_PORT:-50054}
 deployment=${HALL_DEPLOYMENT:-hualong-district}
 
 stop_services() {
@@ -40,6 +41,7 @@ echo "== building (first build takes several minutes)"
 swift build -c release --product hall-catalog
 swift build -c release --product hall-intake
 swift build -c release --product hall-rating
+swift build -c release --product hall-supervision
 swift build -c release --product hallctl
 bin=$(swift build -c release --show-bin-path)
 
@@ -50,8 +52,11 @@ secrets="$state/postgres/secrets"
 [ -f "$state/keys/signing.key" ] || "$bin/hallctl" keys generate --out "$state/keys"
 "$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
   --role catalog_admin --subject demo-admin --region 410902 --hours 720 >"$state/keys/admin.token"
+"$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
+  --role supervisor --subject demo-supervisor --region 410902 --hours 720 \
+  >"$state/keys/supervisor.token"
 # Each service's own identity for the feeds it consumes.
-for name in catalog intake rating; do
+for name in catalog intake rating supervision; do
   "$bin/hallctl" token mint --key "$state/keys/signing.key" --deployment "$deployment" \
     --role service --subject "hall-$name" --hours 720 >"$state/keys/$name.token"
 done
@@ -60,7 +65,8 @@ stop_services
 start_service() { # name port
   local name=$1 port=$2
   HALL_SERVICE_TOKEN_FILE="$state/keys/$name.token" HALL_CATALOG_ADDR=127.0.0.1:$catalog_port \
-  HALL_INTAKE_ADDR=127.0.0.1:$intake_port HALL_REGION_CODE=410902 \
+  HALL_INTAKE_ADDR=127.0.0.1:$intake_port HALL_RATING_ADDR=127.0.0.1:$rating_port \
+  HALL_REGION_CODE=410902 \
   HALL_DEPLOYMENT=$deployment HALL_LISTEN_PORT=$port HALL_DB_PORT=$HALL_PG_PORT \
     HALL_DB_PASSWORD_FILE="$secrets/hall_$name.password" \
     HALL_TOKEN_PUBLIC_KEY_FILE="$state/keys/signing.pub" \
@@ -79,6 +85,7 @@ echo "== services"
 start_service catalog "$catalog_port"
 start_service intake "$intake_port"
 start_service rating "$rating_port"
+start_service supervision "$supervision_port"
 
 echo "== demonstration data"
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE="$state/keys/admin.token" \
@@ -91,12 +98,16 @@ The hall is running (deployment "$deployment"):
   catalog     127.0.0.1:$catalog_port   (gRPC, contract proto/hall/catalog/v1)
   intake      127.0.0.1:$intake_port   (gRPC, contract proto/hall/intake/v1)
   rating      127.0.0.1:$rating_port   (gRPC, contract proto/hall/rating/v1)
+  supervision 127.0.0.1:$supervision_port   (gRPC, contract proto/hall/supervision/v1)
   PostgreSQL  127.0.0.1:$HALL_PG_PORT   (database hall; passwords in $secrets)
   logs        $state/logs/
-  admin token $state/keys/admin.token
+  admin token $state/keys/admin.token   (catalog_admin)
+  supervisor  $state/keys/supervisor.token
 
 Try:  export HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE=$state/keys/admin.token
       $bin/hallctl catalog search 餐馆
       $bin/hallctl catalog bundles
+      export HALL_SUPERVISION_ADDR=127.0.0.1:$supervision_port
+      HALL_TOKEN_FILE=$state/keys/supervisor.token $bin/hallctl supervision rules list
 Stop: deploy/run-local.sh stop
 TXT

@@ -2,7 +2,9 @@ import ArgumentParser
 import HallAuth
 import HallFixtures
 import HallTestSupport
+import PostgresNIO
 import RatingService
+import SupervisionService
 import Testing
 
 @testable import HallctlKit
@@ -25,25 +27,60 @@ enum Tokens {
   static let company = mint(.applicant, People.companyID)
 }
 
-/// The hall of IntakeFixture, with a rating service beside it when a test needs one, and
-/// hallctl pointed at them: each command line is parsed and run in this process, its
-/// output captured.
+/// The hall of IntakeFixture, with a rating service beside it when a test needs one (and a
+/// supervision service fed by all three), and hallctl pointed at them: each command line is
+/// parsed and run in this process, its output captured.
 struct Hall {
   let fixture: IntakeFixture
   let ratingService: TestService?
+  var supervisionService: TestService? = nil
 
-  static func with(rating: Bool = false, _ body: (Hall) async throws -> Void) async throws {
+  static func with(
+    rating: Bool = false, supervision: Bool = false, _ body: (Hall) async throws -> Void
+  ) async throws {
     try await IntakeFixture.with { fixture in
-      guard rating else { return try await body(Hall(fixture: fixture, ratingService: nil)) }
+      guard rating || supervision else {
+        return try await body(Hall(fixture: fixture, ratingService: nil))
+      }
+      let intake = "127.0.0.1:\(fixture.intakeService.port)"
+      let catalog = "127.0.0.1:\(fixture.catalogService.port)"
       try await TestService.with(
         Rating.definition,
-        options: [
-          "INTAKE_ADDR": "127.0.0.1:\(fixture.intakeService.port)",
-          "CATALOG_ADDR": "127.0.0.1:\(fixture.catalogService.port)",
-          "REGION_CODE": "410902",
-        ]
+        options: ["INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": "410902"]
       ) { ratingService in
-        try await body(Hall(fixture: fixture, ratingService: ratingService))
+        guard supervision else {
+          return try await body(Hall(fixture: fixture, ratingService: ratingService))
+        }
+        try await TestService.with(
+          Supervision.definition,
+          options: [
+            "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog,
+            "RATING_ADDR": "127.0.0.1:\(ratingService.port)", "REGION_CODE": "410902",
+            "TIMER_INTERVAL_SECONDS": "1",
+          ]
+        ) { supervisionService in
+          let hall = Hall(
+            fixture: fixture, ratingService: ratingService,
+            supervisionService: supervisionService)
+          try await hall.supervisionReplicated()
+          try await body(hall)
+        }
+      }
+    }
+  }
+
+  /// Supervision checks reported cases against its replica of the catalog's departments
+  /// and items, fed asynchronously.
+  func supervisionReplicated() async throws {
+    try await eventually(seconds: 30) {
+      try await supervisionService!.database.withClient { client in
+        let rows = try await client.query(
+          """
+          SELECT (SELECT count(*) FROM departments)::int8, (SELECT count(*) FROM items)::int8
+          """
+        ).collect()
+        let (departments, items) = try rows[0].decode((Int64, Int64).self)
+        return departments >= 2 && items >= 3
       }
     }
   }
@@ -56,6 +93,7 @@ struct Hall {
     let port =
       switch arguments.first {
       case "rating": ratingService!.port
+      case "supervision": supervisionService!.port
       case "catalog": fixture.catalogService.port
       default: fixture.intakeService.port
       }

@@ -32,6 +32,8 @@ struct HelpTests {
     for path in [
       ["intake", "case", "submit"], ["intake", "review", "decide"], ["intake", "ticket", "call"],
       ["rating", "rate"], ["rating", "bad-review", "check"], ["rating", "mark"],
+      ["supervision", "anomaly", "judge"], ["supervision", "rules", "update"],
+      ["supervision", "score-model", "set"], ["supervision", "import"],
     ] {
       let command = Self.commands(Hallctl.self).first { $0.0 == ["hallctl"] + path }!.1
       #expect(Hallctl.helpMessage(for: command).contains("--request-id"), "\(path)")
@@ -39,5 +41,7 @@ struct HelpTests {
     #expect(Hallctl.helpMessage(for: IntakeReviewCommand.self).contains("approver"))
     #expect(Hallctl.helpMessage(for: IntakeCommand.self).contains("clerk"))
     #expect(Hallctl.helpMessage(for: RatingCommand.self).contains("supervisor"))
+    #expect(Hallctl.helpMessage(for: SupervisionAnomalyCommand.self).contains("department_admin"))
+    #expect(Hallctl.helpMessage(for: SupervisionReportCommand.self).contains("supervisor"))
   }
 }

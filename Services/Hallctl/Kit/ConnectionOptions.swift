@@ -6,7 +6,8 @@ struct ConnectionOptions: ParsableArguments {
   @Option(
     help: """
       Service address host:port (default: the group's variable, $HALL_CATALOG_ADDR, \
-      $HALL_INTAKE_ADDR or $HALL_RATING_ADDR, else 127.0.0.1:50051, 50052 or 50053).
+      $HALL_INTAKE_ADDR, $HALL_RATING_ADDR or $HALL_SUPERVISION_ADDR, else 127.0.0.1:50051, \
+      50052, 50053 or 50054).
       """)
   var server: String?
 

@@ -5,10 +5,12 @@ public import ArgumentParser
 public struct Hallctl: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "hallctl",
-    abstract: "Operate a hall deployment: keys and tokens, the catalog, cases, ratings.",
+    abstract:
+      "Operate a hall deployment: keys and tokens, the catalog, cases, ratings, supervision.",
     discussion: """
       Each command group talks to one service: catalog (HALL_CATALOG_ADDR, port 50051), intake \
-      (HALL_INTAKE_ADDR, 50052), rating (HALL_RATING_ADDR, 50053); --server overrides. The \
+      (HALL_INTAKE_ADDR, 50052), rating (HALL_RATING_ADDR, 50053), supervision \
+      (HALL_SUPERVISION_ADDR, 50054); --server overrides. The \
       caller's token comes from --token, HALL_TOKEN or the file named by HALL_TOKEN_FILE, and \
       its role decides what the service allows. Output is a table; --json prints the \
       service's answer in protobuf's JSON mapping. A refusal is printed as the service \
@@ -16,7 +18,7 @@ public struct Hallctl: AsyncParsableCommand {
       """,
     subcommands: [
       KeysCommand.self, TokenCommand.self, CatalogCommand.self, IntakeCommand.self,
-      RatingCommand.self, DemoCommand.self,
+      RatingCommand.self, SupervisionCommand.self, DemoCommand.self,
     ])
 
   public init() {}

@@ -21,6 +21,11 @@ enum Output {
     if let capture { capture.append(text, error: false) } else { print(text) }
   }
 
+  /// Text printed as it is, e.g. a CSV file with its own line ends.
+  static func raw(_ text: String) {
+    if let capture { capture.append(text, error: false) } else { print(text, terminator: "") }
+  }
+
   static func error(_ text: String) {
     if let capture {
       capture.append(text, error: true)

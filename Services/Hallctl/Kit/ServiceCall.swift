@@ -12,6 +12,7 @@ struct ServiceEndpoint: Sendable {
   static let catalog = ServiceEndpoint(variable: "HALL_CATALOG_ADDR", port: 50051)
   static let intake = ServiceEndpoint(variable: "HALL_INTAKE_ADDR", port: 50052)
   static let rating = ServiceEndpoint(variable: "HALL_RATING_ADDR", port: 50053)
+  static let supervision = ServiceEndpoint(variable: "HALL_SUPERVISION_ADDR", port: 50054)
 }
 
 enum ServiceCall {
