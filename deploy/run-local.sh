@@ -92,6 +92,11 @@ HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE="$state/keys/admin.tok
   "$bin/hallctl" catalog load-demo --file deploy/demo/catalog.json
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port "$bin/hallctl" catalog indicators
 
+echo "== a day of the hall, through the contracts"
+HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_INTAKE_ADDR=127.0.0.1:$intake_port \
+  HALL_RATING_ADDR=127.0.0.1:$rating_port HALL_SUPERVISION_ADDR=127.0.0.1:$supervision_port \
+  "$bin/hallctl" demo day --key "$state/keys/signing.key" --deployment "$deployment"
+
 cat <<TXT
 
 The hall is running (deployment "$deployment"):

@@ -15,6 +15,13 @@ fi
 work=$(mktemp -d)
 declare -A pids=()
 cleanup() {
+  local status=$?
+  if [ "$status" != 0 ]; then
+    echo "— failed ($status); the services' last warnings and errors:" >&2
+    for log in "$work"/*.log; do
+      grep -h '"level":"\(warning\|error\|critical\)"' "$log" | tail -n 5 | cut -c1-600 >&2 || true
+    done
+  fi
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   HALL_PG_DIR="$work/pg" "$root/deploy/local-postgres.sh" destroy >/dev/null 2>&1 || true

@@ -99,7 +99,10 @@ enum IntakeReplica {
       }
       $0.open = !intakeCase.hasDecision && !leftStates.contains(intakeCase.state)
       $0.visits = Int32(intakeCase.visits.count)
-      $0.maxVisits = intakeCase.maxVisits
+      // An item that needs no visit [不见面审批] may still be brought to a window by an
+      // applicant's own choice: that first visit is not the hall's doing.
+      $0.maxVisits =
+        intakeCase.channel == .window ? max(intakeCase.maxVisits, 1) : intakeCase.maxVisits
       $0.feeChargedFen = intakeCase.fees.reduce(0) { $0 + $1.amountFen }
       // A fee per a varying standard (0) is its own standard.
       $0.feeStandardFen = intakeCase.fees.reduce(0) {

@@ -95,12 +95,14 @@ public final class FeedConsumer: Service {
 
   /// Holds the subscription's lock on one connection while streaming and applying.
   private func runWhileLeader() async throws {
-    let lockKey = "hall.consumer.\(subscription.name)"
+    // Services share a database in a deployment, each in its own schema: the key names the
+    // schema, or intake's "catalog" subscription would keep supervision's waiting for ever.
+    let lockKey = ".consumer.\(subscription.name)"
     try await client.withConnection { lockConnection in
       while true {
         try Task.checkCancellation()
         let rows = try await lockConnection.query(
-          "SELECT pg_try_advisory_lock(hashtext(\(lockKey)))", logger: logger
+          "SELECT pg_try_advisory_lock(hashtext(current_schema() || \(lockKey)))", logger: logger
         ).collect()
         if try rows.first?.decode(Bool.self) == true { break }
         try await Task.sleep(for: .milliseconds(500))
@@ -111,11 +113,11 @@ public final class FeedConsumer: Service {
         try await stream()
       } catch {
         _ = try? await lockConnection.query(
-          "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
+          "SELECT pg_advisory_unlock(hashtext(current_schema() || \(lockKey)))", logger: logger)
         throw error
       }
       _ = try? await lockConnection.query(
-        "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
+        "SELECT pg_advisory_unlock(hashtext(current_schema() || \(lockKey)))", logger: logger)
     }
   }
 
