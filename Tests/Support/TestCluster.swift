@@ -85,7 +85,7 @@ public actor TestCluster {
       contentsOfFile: cluster.dir + "/secrets/hall_\(service).password", encoding: .utf8)
     return DatabaseSettings(
       host: "127.0.0.1", port: cluster.port, database: name, username: "hall_\(service)",
-      password: password, schema: service, maxConnections: 8)
+      password: password, schema: service, maxConnections: 12)
   }
 
   private static func asAdmin(
