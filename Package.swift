@@ -140,7 +140,8 @@ let package = Package(
     .target(
       name: "HallctlKit",
       dependencies: [
-        "HallAuth", "HallCalendar", "HallContracts", "HallServer", grpcCore, grpcHTTP2, protobuf, argumentParser,
+        "HallAuth", "HallCalendar", "HallContracts", "HallServer", grpcCore, grpcHTTP2, protobuf,
+        argumentParser,
       ],
       path: "Services/Hallctl/Kit",
       swiftSettings: strictSettings),
