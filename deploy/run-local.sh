@@ -66,6 +66,7 @@ start_service() { # name port
   local name=$1 port=$2
   HALL_SERVICE_TOKEN_FILE="$state/keys/$name.token" HALL_CATALOG_ADDR=127.0.0.1:$catalog_port \
   HALL_INTAKE_ADDR=127.0.0.1:$intake_port HALL_RATING_ADDR=127.0.0.1:$rating_port \
+  HALL_SUPERVISION_ADDR=127.0.0.1:$supervision_port \
   HALL_REGION_CODE=410902 \
   HALL_DEPLOYMENT=$deployment HALL_LISTEN_PORT=$port HALL_DB_PORT=$HALL_PG_PORT \
     HALL_DB_PASSWORD_FILE="$secrets/hall_$name.password" \

@@ -46,7 +46,11 @@ struct Hall {
       let catalog = "127.0.0.1:\(fixture.catalogService.port)"
       try await TestService.with(
         Rating.definition,
-        options: ["INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": "410902"]
+        options: [
+          "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": "410902",
+          // Rating's supervision feed is not followed here: nothing listens on port 1.
+          "SUPERVISION_ADDR": "127.0.0.1:1",
+        ]
       ) { ratingService in
         guard supervision else {
           return try await body(Hall(fixture: fixture, ratingService: ratingService))

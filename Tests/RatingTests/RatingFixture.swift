@@ -28,6 +28,8 @@ struct RatingFixture {
           "INTAKE_ADDR": "127.0.0.1:\(hall.intakeService.port)",
           "CATALOG_ADDR": "127.0.0.1:\(hall.catalogService.port)",
           "REGION_CODE": "410902",
+          // No supervision here: its feed is pointed where nothing listens.
+          "SUPERVISION_ADDR": "127.0.0.1:1",
         ]
       ) { ratingService in
         try await ServiceClient.with(host: "127.0.0.1", port: ratingService.port, token: nil) {

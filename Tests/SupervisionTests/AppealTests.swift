@@ -197,4 +197,40 @@ struct AppealTests {
       #expect(try await redCarded(fixture) == 1)
     }
   }
+
+  @Test("an anomaly supervision raised opens the applicant's second evaluation in rating")
+  func secondEvaluationAfterOverdue() async throws {
+    try await SupervisionFixture.with { fixture in
+      var kase = try await fixture.hall.accept(try await fixture.hall.submit())
+      _ = try await fixture.supervised(kase.caseNumber, state: .accepted)
+      try await fixture.pass(at: kase.deadline.dueTime.date.addingTimeInterval(3600))
+      #expect(try await fixture.anomalies(of: kase.caseNumber).map(\.ruleCode) == ["OVERDUE"])
+      kase = try await fixture.hall.startReview(kase)
+      kase = try await fixture.hall.decide(kase)
+      kase = try await fixture.hall.issue(kase)
+      kase = try await fixture.hall.deliver(kase)
+      let number = kase.caseNumber
+      func rate(_ satisfaction: Hall_Rating_V1_Satisfaction, second: Bool) async throws
+        -> Hall_Rating_V1_Rating
+      {
+        try await fixture.rating.submitRating(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.caseNumber = number
+            $0.satisfaction = satisfaction
+            $0.channel = .pc
+            $0.secondEvaluation = second
+          }, metadata: People.zhang)
+      }
+      try await eventually(seconds: 30) {
+        (try? await rate(.basicallySatisfied, second: false)) != nil
+      }
+      // A good first rating, yet the case was overdue: the applicant may evaluate again once
+      // rating has heard of the anomaly from supervision's feed.
+      try await eventually(seconds: 30) { (try? await rate(.verySatisfied, second: true)) != nil }
+      let ratings = try await fixture.rating.listRatings(
+        .with { $0.caseNumber = number }, metadata: People.supervisor)
+      #expect(ratings.ratings.map(\.evaluation).sorted() == [1, 2])
+    }
+  }
 }

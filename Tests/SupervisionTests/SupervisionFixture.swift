@@ -37,12 +37,17 @@ struct SupervisionFixture {
     try await IntakeFixture.with { hall in
       let catalog = "127.0.0.1:\(hall.catalogService.port)"
       let intake = "127.0.0.1:\(hall.intakeService.port)"
+      // Rating and supervision consume each other's feeds: supervision's port is chosen first.
+      let supervisionPort = try freePort()
       try await TestService.with(
         Rating.definition,
-        options: ["INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": region]
+        options: [
+          "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": region,
+          "SUPERVISION_ADDR": "127.0.0.1:\(supervisionPort)",
+        ]
       ) { ratingService in
         try await TestService.with(
-          Supervision.definition,
+          Supervision.definition, port: supervisionPort,
           options: [
             "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog,
             "RATING_ADDR": "127.0.0.1:\(ratingService.port)", "REGION_CODE": region,

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+  import Glibc
+#endif
 public import HallAuth
 public import HallDatabase
 public import HallServer
@@ -75,10 +78,10 @@ public final class TestService: Sendable {
 
   /// Starts the service, runs `body` with its port, and always stops it.
   public static func with<Result: Sendable>(
-    _ definition: ServiceDefinition, options: [String: String] = [:],
+    _ definition: ServiceDefinition, port: Int = 0, options: [String: String] = [:],
     _ body: (TestService) async throws -> Result
   ) async throws -> Result {
-    let service = try await start(definition, options: options)
+    let service = try await start(definition, port: port, options: options)
     do {
       let result = try await body(service)
       try await service.stop()
@@ -89,6 +92,28 @@ public final class TestService: Sendable {
     }
   }
 }
+
+/// A loopback port nothing listens on now, for a service that others must know the address
+/// of before it starts (two services that consume each other's feeds).
+public func freePort() throws -> Int {
+  let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  guard socket >= 0 else { throw PortError() }
+  defer { close(socket) }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  address.sin_port = 0
+  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+  let bound = withUnsafeMutablePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+    }
+  }
+  guard bound else { throw PortError() }
+  return Int(UInt16(bigEndian: address.sin_port))
+}
+
+struct PortError: Error {}
 
 extension DatabaseSettings {
   /// Runs `body` with a client connected as the service's role.

@@ -29,6 +29,7 @@ struct RatingRPC: Hall_Rating_V1_RatingService.SimpleServiceProtocol {
       let policy = try RatingPolicy(settings: settings)
       let intake = try settings.address(of: "intake", defaultPort: 50052)
       let catalog = try settings.address(of: "catalog", defaultPort: 50051)
+      let supervision = try settings.address(of: "supervision", defaultPort: 50054)
       let calendars = CalendarSource()
       return [
         FeedConsumer(
@@ -47,6 +48,14 @@ struct RatingRPC: Hall_Rating_V1_RatingService.SimpleServiceProtocol {
           client: client, logger: logger
         ) { event, connection in
           _ = try await CalendarReplica.apply(event, on: connection, logger: logger)
+        },
+        FeedConsumer(
+          subscription: FeedSubscription(
+            name: "supervision", host: supervision.host, port: supervision.port,
+            token: settings.serviceToken, typePrefixes: AnomalyReplica.eventTypes),
+          client: client, logger: logger
+        ) { event, connection in
+          try await AnomalyReplica.apply(event, on: connection, logger: logger)
         },
       ]
     }

@@ -83,5 +83,16 @@ enum RatingMigrations {
         """,
         "CREATE INDEX marks_time ON marks (time)",
       ]),
+    Migration(
+      version: 4, name: "anomalies from supervision",
+      statements: [
+        """
+        CREATE TABLE case_anomalies (
+          anomaly_id text PRIMARY KEY,
+          case_number text NOT NULL,
+          raise_time timestamptz NOT NULL)
+        """,
+        "CREATE INDEX case_anomalies_case ON case_anomalies (case_number)",
+      ]),
   ]
 }

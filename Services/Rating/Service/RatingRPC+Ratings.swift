@@ -62,13 +62,22 @@ extension RatingRPC {
         throw ServiceError.failedPrecondition(
           "case \(kase.caseNumber) has no first rating to evaluate again")
       }
-      guard first.satisfaction.rawValue >= 4 else {
+      // The window opens with the anomaly: a bad first rating is one at once; supervision's
+      // anomalies on the case (overdue, fees…) arrive from its feed.
+      var opened: [Date] = []
+      if first.satisfaction.rawValue >= 4 { opened.append(first.time.date) }
+      if let raised = try await AnomalyReplica.latest(
+        on: kase.caseNumber, connection: connection, logger: logger)
+      {
+        opened.append(raised)
+      }
+      guard let since = opened.max() else {
         throw ServiceError.failedPrecondition(
           "a second evaluation follows an anomaly; case \(kase.caseNumber) has none")
       }
       let calendar = try await calendars.calendar(on: connection, logger: logger)
       let until = try calendar.dueTime(
-        after: policy.secondEvaluationWorkingDays, from: first.time.date)
+        after: policy.secondEvaluationWorkingDays, from: since)
       guard now <= until else {
         throw ServiceError.failedPrecondition(
           "the second evaluation of case \(kase.caseNumber) was open until \(until) (\(policy.secondEvaluationWorkingDays) working days)"

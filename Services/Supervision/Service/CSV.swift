@@ -69,6 +69,16 @@ enum CSV {
     return records
   }
 
+  /// A contract enum value as the files name it: `handedOver` → `HANDED_OVER`.
+  static func name(_ value: some SwiftProtobuf.Enum) -> String {
+    var name = ""
+    for character in "\(value)" {
+      if character.isUppercase, !name.isEmpty { name.append("_") }
+      name.append(contentsOf: character.uppercased())
+    }
+    return name
+  }
+
   static func line(_ fields: [String]) -> String {
     fields.map { field in
       field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })

@@ -18,6 +18,7 @@ struct CaseReports {
   typealias Refusal = Hall_Supervision_V1_LineRefusal
 
   struct Item {
+    var name: String
     var departmentID: String
     var caseKind: Int
     var maxVisits: Int32
@@ -142,6 +143,7 @@ struct CaseReports {
     return .with {
       $0.caseNumber = report.caseNumber
       $0.itemCode = report.itemCode
+      $0.itemName = item.name
       $0.departmentID = report.departmentID
       $0.regionCode = report.regionCode.isEmpty ? region : report.regionCode
       $0.hallID = report.hallID

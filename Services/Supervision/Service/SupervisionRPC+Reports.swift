@@ -105,12 +105,15 @@ extension SupervisionRPC {
         departments[id] = region
       }
       var items: [String: CaseReports.Item] = [:]
-      for try await (code, department, kind, visits, fee) in try await connection.query(
-        "SELECT item_code, department_id, case_kind, max_visits, fee_fen FROM items WHERE NOT cancelled",
-        logger: logger
-      ).decode((String, String, Int16, Int32, Int64).self) {
+      for try await (code, name, department, kind, visits, fee) in try await connection.query(
+        """
+        SELECT item_code, name, department_id, case_kind, max_visits, fee_fen FROM items
+        WHERE NOT cancelled
+        """, logger: logger
+      ).decode((String, String, String, Int16, Int32, Int64).self) {
         items[code] = .init(
-          departmentID: department, caseKind: Int(kind), maxVisits: visits, feeFen: fee)
+          name: name, departmentID: department, caseKind: Int(kind), maxVisits: visits,
+          feeFen: fee)
       }
       let ledger = try await CaseLedger.prepare(
         policy: policy, calendars: calendars, on: connection, logger: logger)
@@ -210,7 +213,7 @@ extension SupervisionRPC {
         time(kase.hasCompletionTime, kase.completionTime),
         delivery.map { CaseReports.formatTime($0.time.date) } ?? "", reason, "\(kase.visits)",
         "\(kase.feeChargedFen)", "\(kase.feeStandardFen)", "\(kase.waitSeconds)",
-        "\(kase.source)", "\(kase.timeliness)", time(kase.hasDueTime, kase.dueTime),
+        CSV.name(kase.source), CSV.name(kase.timeliness), time(kase.hasDueTime, kase.dueTime),
         time(kase.hasYellowCardTime, kase.yellowCardTime),
         time(kase.hasRedCardTime, kase.redCardTime),
       ])
@@ -248,11 +251,11 @@ extension SupervisionRPC {
         !anomaly.hasAppeal
         ? "" : anomaly.appeal.decided ? (anomaly.appeal.upheld ? "upheld" : "rejected") : "pending"
       csv += CSV.line([
-        anomaly.id, anomaly.ruleCode, "\(anomaly.category)", "\(anomaly.signal)",
-        "\(anomaly.state)", anomaly.caseNumber, anomaly.departmentID, anomaly.regionCode,
+        anomaly.id, anomaly.ruleCode, CSV.name(anomaly.category), CSV.name(anomaly.signal),
+        CSV.name(anomaly.state), anomaly.caseNumber, anomaly.departmentID, anomaly.regionCode,
         anomaly.hallID, anomaly.windowID, anomaly.staffID,
         CaseReports.formatTime(anomaly.raiseTime.date), anomaly.summary, appeal,
-        anomaly.followUps.map { "\($0.kind)" }.joined(separator: " "),
+        anomaly.followUps.map { CSV.name($0.kind) }.joined(separator: " "),
       ])
     }
     return .with {

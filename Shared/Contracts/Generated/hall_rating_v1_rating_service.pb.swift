@@ -122,7 +122,8 @@ public nonisolated struct Hall_Rating_V1_SubmitRatingRequest: Sendable {
   public var text: String = String()
 
   /// True for a second evaluation [二次评价]: allowed within 10 working days of an anomaly
-  /// being raised on the case (a bad first rating raises one at once).
+  /// being raised on the case: a bad first rating raises one at once; supervision raises the
+  /// others (overdue, fees, visits…), which rating hears from its feed.
   public var secondEvaluation: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
