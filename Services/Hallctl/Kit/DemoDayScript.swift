@@ -129,7 +129,7 @@ struct DemoDay {
         $0.applicationID = application.id
       }, metadata: people.clerk)
     step(
-      "\(application.id) \(Self.restaurantBundle) one-thing application: \(application.subCases.count) sub-cases \(application.status)"
+      "\(application.id) \(Self.restaurantBundle) one-thing application: \(application.subCases.count) sub-cases, \(ProtoEnum.name(application.status))"
     )
   }
 
@@ -267,9 +267,9 @@ struct DemoDay {
       figures.rows.map { row in
         [
           row.name.isEmpty ? row.key : row.name, "\(row.acceptedCases)", "\(row.redCardedCases)",
-          Format.percent(row.redCardRateBp), "\(row.completedCases)",
-          Format.percent(row.onTimeRateBp), Format.percent(row.sameDayRateBp), "\(row.ratings)",
-          Format.percent(row.satisfactionRateBp), "\(row.anomalies)",
+          row.shownRedCardRate, "\(row.completedCases)",
+          row.shownOnTimeRate, row.shownSameDayRate, "\(row.ratings)",
+          row.shownSatisfactionRate, "\(row.anomalies)",
         ]
       })
     Output.line("")
@@ -277,7 +277,7 @@ struct DemoDay {
     Output.table(
       ["id", "rule", "signal", "department", "summary"],
       anomalies.anomalies.map {
-        [$0.id, $0.ruleCode, "\($0.signal)", $0.departmentID, $0.summary]
+        [$0.id, $0.ruleCode, ProtoEnum.name($0.signal), $0.departmentID, $0.summary]
       })
   }
 

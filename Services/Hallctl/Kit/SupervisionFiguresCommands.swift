@@ -55,10 +55,10 @@ struct SupervisionFiguresCommand: AsyncParsableCommand {
         response.rows.map {
           [
             $0.key.isEmpty ? "(all)" : $0.key, $0.name, "\($0.acceptedCases)",
-            "\($0.redCardedCases)", Format.percent($0.redCardRateBp), "\($0.warnedCases)",
-            "\($0.completedCases)", Format.percent($0.onTimeRateBp),
-            Format.percent($0.sameDayRateBp), "\($0.ratings)",
-            Format.percent($0.satisfactionRateBp), "\($0.anomalies)",
+            "\($0.redCardedCases)", $0.shownRedCardRate, "\($0.warnedCases)",
+            "\($0.completedCases)", $0.shownOnTimeRate,
+            $0.shownSameDayRate, "\($0.ratings)",
+            $0.shownSatisfactionRate, "\($0.anomalies)",
             $0.anomaliesByCategory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
               .joined(separator: ", "),
           ]
@@ -108,16 +108,16 @@ struct SupervisionReportCommand: AsyncParsableCommand {
           let row = line.figures
           return [
             "\(line.rank)", row.key, row.name, String(format: "%.2f", line.score),
-            "\(row.acceptedCases)", Format.percent(row.onTimeRateBp),
-            Format.percent(row.sameDayRateBp), Format.percent(row.satisfactionRateBp),
-            Format.percent(row.redCardRateBp), "\(row.anomalies)",
+            "\(row.acceptedCases)", row.shownOnTimeRate,
+            row.shownSameDayRate, row.shownSatisfactionRate,
+            row.shownRedCardRate, "\(row.anomalies)",
           ]
         }
           + [
             [
               "", "(all)", total.name, "", "\(total.acceptedCases)",
-              Format.percent(total.onTimeRateBp), Format.percent(total.sameDayRateBp),
-              Format.percent(total.satisfactionRateBp), Format.percent(total.redCardRateBp),
+              total.shownOnTimeRate, total.shownSameDayRate,
+              total.shownSatisfactionRate, total.shownRedCardRate,
               "\(total.anomalies)",
             ]
           ])
