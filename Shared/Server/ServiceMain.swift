@@ -43,9 +43,10 @@ public struct ServiceOptions: ParsableArguments {
     "Settings come from an optional JSON file (--config) and HALL_* environment variables, "
     + "which win. The README lists every setting."
 
-  public func run(_ definition: ServiceDefinition, defaultPort: Int) async throws {
+  public func run(_ definition: ServiceDefinition) async throws {
     try await ServiceMain.run(
-      definition: definition, defaultPort: defaultPort, configFile: config,
+      definition: definition, defaultPort: ServiceSettings.defaultPorts[definition.name] ?? 0,
+      configFile: config,
       migrateOnly: migrateOnly)
   }
 }

@@ -36,10 +36,21 @@ public struct ServiceSettings: Sendable {
     self.options = options
   }
 
+  /// Where each service listens unless told otherwise, so that one machine runs the whole
+  /// hall with no address settings.
+  public static let defaultPorts = [
+    "catalog": 50051, "intake": 50052, "rating": 50053, "supervision": 50054,
+  ]
+
   /// Where another service of the deployment listens: `HALL_<NAME>_ADDR` as host:port.
-  public func address(of service: String, defaultPort: Int) throws -> (host: String, port: Int) {
+  public func address(of service: String) throws -> (host: String, port: Int) {
     let key = "\(service.uppercased())_ADDR"
-    guard let text = options[key] else { return ("127.0.0.1", defaultPort) }
+    guard let text = options[key] else {
+      guard let port = Self.defaultPorts[service] else {
+        throw Problem(description: "HALL_\(key) is required: \(service) has no default port")
+      }
+      return ("127.0.0.1", port)
+    }
     guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
       (1...65535).contains(port)
     else {

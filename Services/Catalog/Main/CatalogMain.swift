@@ -13,6 +13,6 @@ struct CatalogMain: AsyncParsableCommand {
   @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await options.run(Catalog.definition, defaultPort: 50051)
+    try await options.run(Catalog.definition)
   }
 }

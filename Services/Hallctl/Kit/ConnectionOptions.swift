@@ -17,16 +17,6 @@ struct ConnectionOptions: ParsableArguments {
   @Flag(help: "Print JSON instead of tables.")
   var json = false
 
-  func address(defaultVariable: String, defaultPort: Int) throws -> (host: String, port: Int) {
-    let text =
-      server ?? ProcessInfo.processInfo.environment[defaultVariable] ?? "127.0.0.1:\(defaultPort)"
-    let parts = text.split(separator: ":")
-    guard parts.count == 2, let port = Int(parts[1]) else {
-      throw ValidationError("--server must be host:port, got \(text)")
-    }
-    return (String(parts[0]), port)
-  }
-
   func bearerToken() throws -> String? {
     if let token { return token }
     let environment = ProcessInfo.processInfo.environment

@@ -57,24 +57,16 @@ struct DemoDayCommand: AsyncParsableCommand {
     let signer = TokenSigner(
       privateKey: try SigningKeyFile.privateKey(base64: keyText), issuer: deployment)
     let people = DemoPeople(signer: signer, region: region, hall: hall)
-    let environment = ProcessInfo.processInfo.environment
-    func address(_ variable: String, _ port: Int) throws -> (String, Int) {
-      let text = environment[variable] ?? "127.0.0.1:\(port)"
-      let parts = text.split(separator: ":")
-      guard parts.count == 2, let number = Int(parts[1]) else {
-        throw ValidationError("\(variable) must be host:port, got \(text)")
-      }
-      return (String(parts[0]), number)
-    }
-    let catalog = try address("HALL_CATALOG_ADDR", 50051)
-    let intake = try address("HALL_INTAKE_ADDR", 50052)
-    let rating = try address("HALL_RATING_ADDR", 50053)
-    let supervision = try address("HALL_SUPERVISION_ADDR", 50054)
+    let catalog = try ServiceEndpoint.catalog.address()
+    let intake = try ServiceEndpoint.intake.address()
+    let rating = try ServiceEndpoint.rating.address()
+    let supervision = try ServiceEndpoint.supervision.address()
     do {
-      try await ServiceClient.with(host: catalog.0, port: catalog.1, token: nil) { c in
-        try await ServiceClient.with(host: intake.0, port: intake.1, token: nil) { i in
-          try await ServiceClient.with(host: rating.0, port: rating.1, token: nil) { r in
-            try await ServiceClient.with(host: supervision.0, port: supervision.1, token: nil) {
+      try await ServiceClient.with(host: catalog.host, port: catalog.port, token: nil) { c in
+        try await ServiceClient.with(host: intake.host, port: intake.port, token: nil) { i in
+          try await ServiceClient.with(host: rating.host, port: rating.port, token: nil) { r in
+            try await ServiceClient.with(host: supervision.host, port: supervision.port, token: nil)
+            {
               s in
               let day = DemoDay(
                 catalog: .init(wrapping: c), intake: .init(wrapping: i), rating: .init(wrapping: r),

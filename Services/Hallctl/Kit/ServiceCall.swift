@@ -4,15 +4,32 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import HallServer
 
-/// Which service a command group talks to when --server is not given.
+/// Which service a command group talks to when --server is not given: the variable the
+/// services themselves read (`HALL_<SERVICE>_ADDR`), else the port the service listens on by
+/// default on this machine.
 struct ServiceEndpoint: Sendable {
-  var variable: String
-  var port: Int
+  var service: String
 
-  static let catalog = ServiceEndpoint(variable: "HALL_CATALOG_ADDR", port: 50051)
-  static let intake = ServiceEndpoint(variable: "HALL_INTAKE_ADDR", port: 50052)
-  static let rating = ServiceEndpoint(variable: "HALL_RATING_ADDR", port: 50053)
-  static let supervision = ServiceEndpoint(variable: "HALL_SUPERVISION_ADDR", port: 50054)
+  static let catalog = ServiceEndpoint(service: "catalog")
+  static let intake = ServiceEndpoint(service: "intake")
+  static let rating = ServiceEndpoint(service: "rating")
+  static let supervision = ServiceEndpoint(service: "supervision")
+
+  var variable: String { "HALL_\(service.uppercased())_ADDR" }
+
+  /// `server` (host:port) when given, else the variable, else the default port.
+  func address(server: String? = nil) throws -> (host: String, port: Int) {
+    let text =
+      server ?? ProcessInfo.processInfo.environment[variable]
+      ?? "127.0.0.1:\(ServiceSettings.defaultPorts[service] ?? 0)"
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+      (1...65535).contains(port)
+    else {
+      throw ValidationError(
+        "\(server == nil ? variable : "--server") must be host:port, got \(text)")
+    }
+    return (String(text[..<colon]), port)
+  }
 }
 
 enum ServiceCall {
@@ -24,8 +41,7 @@ enum ServiceCall {
     _ makeClient: (GRPCClient<HTTP2ClientTransport.Posix>) -> Client,
     _ body: (Client) async throws -> Void
   ) async throws {
-    let (host, port) = try options.address(
-      defaultVariable: endpoint.variable, defaultPort: endpoint.port)
+    let (host, port) = try endpoint.address(server: options.server)
     do {
       try await ServiceClient.with(host: host, port: port, token: try options.bearerToken()) {
         try await body(makeClient($0))

@@ -14,6 +14,6 @@ struct IntakeMain: AsyncParsableCommand {
   @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await options.run(Intake.definition, defaultPort: 50052)
+    try await options.run(Intake.definition)
   }
 }

@@ -18,8 +18,6 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
   let policy: IntakePolicy
   let calendars: CalendarSource
 
-  static let catalogPort = 50051
-
   static let definition = ServiceDefinition(
     name: "intake",
     migrations: IntakeMigrations.all,
@@ -27,13 +25,10 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
     rpcServiceNames: [Hall_Intake_V1_IntakeService.descriptor.fullyQualifiedService],
     makeWorkers: { client, settings, logger in
       let policy = try IntakePolicy(settings: settings)
-      let catalog = try settings.address(of: "catalog", defaultPort: catalogPort)
       let calendars = CalendarSource()
       return [
-        FeedConsumer(
-          subscription: FeedSubscription(
-            name: "catalog", host: catalog.host, port: catalog.port,
-            token: settings.serviceToken, typePrefixes: CatalogReplica.eventTypes),
+        try FeedConsumer(
+          following: "catalog", types: CatalogReplica.eventTypes, settings: settings,
           client: client, logger: logger
         ) { event, connection in
           if try await CatalogReplica.apply(event, on: connection, logger: logger) {

@@ -14,6 +14,6 @@ struct RatingMain: AsyncParsableCommand {
   @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await options.run(Rating.definition, defaultPort: 50053)
+    try await options.run(Rating.definition)
   }
 }

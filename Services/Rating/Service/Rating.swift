@@ -27,32 +27,23 @@ struct RatingRPC: Hall_Rating_V1_RatingService.SimpleServiceProtocol {
     rpcServiceNames: [Hall_Rating_V1_RatingService.descriptor.fullyQualifiedService],
     makeWorkers: { client, settings, logger in
       let policy = try RatingPolicy(settings: settings)
-      let intake = try settings.address(of: "intake", defaultPort: 50052)
-      let catalog = try settings.address(of: "catalog", defaultPort: 50051)
-      let supervision = try settings.address(of: "supervision", defaultPort: 50054)
       let calendars = CalendarSource()
       return [
-        FeedConsumer(
-          subscription: FeedSubscription(
-            name: "intake", host: intake.host, port: intake.port, token: settings.serviceToken,
-            typePrefixes: CaseReplica.eventTypes),
-          client: client, logger: logger
+        try FeedConsumer(
+          following: "intake", types: CaseReplica.eventTypes, settings: settings, client: client,
+          logger: logger
         ) { event, connection in
           try await CaseReplica.apply(
             event, policy: policy, calendars: calendars, on: connection, logger: logger)
         },
-        FeedConsumer(
-          subscription: FeedSubscription(
-            name: "catalog-calendar", host: catalog.host, port: catalog.port,
-            token: settings.serviceToken, typePrefixes: CalendarReplica.eventTypes),
-          client: client, logger: logger
+        try FeedConsumer(
+          following: "catalog", cursor: "catalog-calendar", types: CalendarReplica.eventTypes,
+          settings: settings, client: client, logger: logger
         ) { event, connection in
           _ = try await CalendarReplica.apply(event, on: connection, logger: logger)
         },
-        FeedConsumer(
-          subscription: FeedSubscription(
-            name: "supervision", host: supervision.host, port: supervision.port,
-            token: settings.serviceToken, typePrefixes: AnomalyReplica.eventTypes),
+        try FeedConsumer(
+          following: "supervision", types: AnomalyReplica.eventTypes, settings: settings,
           client: client, logger: logger
         ) { event, connection in
           try await AnomalyReplica.apply(event, on: connection, logger: logger)

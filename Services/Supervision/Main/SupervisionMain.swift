@@ -14,6 +14,6 @@ struct SupervisionMain: AsyncParsableCommand {
   @OptionGroup var options: ServiceOptions
 
   func run() async throws {
-    try await options.run(Supervision.definition, defaultPort: 50054)
+    try await options.run(Supervision.definition)
   }
 }

@@ -26,29 +26,23 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
     rpcServiceNames: [Hall_Supervision_V1_SupervisionService.descriptor.fullyQualifiedService],
     makeWorkers: { client, settings, logger in
       let policy = try SupervisionPolicy(settings: settings)
-      let intake = try settings.address(of: "intake", defaultPort: 50052)
-      let rating = try settings.address(of: "rating", defaultPort: 50053)
-      let catalog = try settings.address(of: "catalog", defaultPort: 50051)
       let calendars = CalendarSource()
       func feed(
-        _ name: String, _ address: (host: String, port: Int), _ types: [String],
-        _ apply: @escaping FeedConsumer.Apply
-      ) -> FeedConsumer {
-        FeedConsumer(
-          subscription: FeedSubscription(
-            name: name, host: address.host, port: address.port, token: settings.serviceToken,
-            typePrefixes: types),
-          client: client, logger: logger, apply: apply)
+        _ producer: String, _ types: [String], _ apply: @escaping FeedConsumer.Apply
+      ) throws -> FeedConsumer {
+        try FeedConsumer(
+          following: producer, types: types, settings: settings, client: client, logger: logger,
+          apply: apply)
       }
       return [
-        feed("catalog", catalog, CatalogFacts.eventTypes) { event, connection in
+        try feed("catalog", CatalogFacts.eventTypes) { event, connection in
           try await CatalogFacts.apply(event, on: connection, logger: logger)
         },
-        feed("intake", intake, IntakeReplica.eventTypes) { event, connection in
+        try feed("intake", IntakeReplica.eventTypes) { event, connection in
           try await IntakeReplica.apply(
             event, policy: policy, calendars: calendars, on: connection, logger: logger)
         },
-        feed("rating", rating, RatingReplica.eventTypes) { event, connection in
+        try feed("rating", RatingReplica.eventTypes) { event, connection in
           try await RatingReplica.apply(
             event, policy: policy, calendars: calendars, on: connection, logger: logger)
         },

@@ -72,6 +72,22 @@ public final class FeedConsumer: Service {
     self.apply = apply
   }
 
+  /// How a service follows another's feed: the address from the settings
+  /// (`HALL_<SERVICE>_ADDR`), the service's own token, the cursor named after the producer
+  /// unless `cursor` names it.
+  public convenience init(
+    following producer: String, cursor: String? = nil, types: [String], settings: ServiceSettings,
+    client: PostgresClient, logger: Logger, apply: @escaping Apply
+  ) throws {
+    let address = try settings.address(of: producer)
+    self.init(
+      subscription: FeedSubscription(
+        name: cursor ?? producer, host: address.host, port: address.port,
+        token: settings.serviceToken,
+        typePrefixes: types),
+      client: client, logger: logger, apply: apply)
+  }
+
   public func run() async throws {
     var backoff = minimumBackoff
     while !Task.isCancelled {
