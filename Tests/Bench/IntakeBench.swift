@@ -69,6 +69,9 @@ struct IntakeBench: AsyncParsableCommand {
       "this process": (after.process - before.process) / acceptances * 1e6,
       "postgresql": ((after.postgres ?? 0) - (before.postgres ?? 0)) / acceptances * 1e6,
     ]
+    progress("transport only: two health checks per acceptance, closed loop")
+    let floor = try await hall.closedLoop(
+      clients: clients, seconds: seconds, operation: hall.transportOnly)
     let rate = peak.throughput * load
     progress("latency: open loop at \(fixed(rate, 0))/s")
     let paced = try await hall.openLoop(rate: rate, clients: clients, seconds: seconds)
@@ -79,7 +82,8 @@ struct IntakeBench: AsyncParsableCommand {
     try await intake.stop()
 
     let report = IntakeBenchReport(
-      clients: clients, seconds: seconds, peak: peak, paced: paced, pgbench: pg,
+      clients: clients, seconds: seconds, peak: peak, transportOnly: floor, paced: paced,
+      pgbench: pg,
       caseBodyBytes: bodySize)
     report.print()
     if json { emit(try jsonLine(report)) }
@@ -116,6 +120,8 @@ struct IntakeBenchReport: Sendable, Codable {
   var clients: Int
   var seconds: Double
   var peak: LoadPhase
+  /// Pairs of Health.Check calls per second: the transport's ceiling for an acceptance.
+  var transportOnly: LoadPhase
   var paced: LoadPhase
   var pgbench: PgBench.Result
   var caseBodyBytes: Int
@@ -138,6 +144,9 @@ struct IntakeBenchReport: Sendable, Codable {
         "  CPU per acceptance  \(fixed(cpu["this process"] ?? 0, 0)) µs in this process (service and load generator), \(fixed(cpu["postgresql"] ?? 0, 0)) µs in PostgreSQL"
       )
     }
+    emit(
+      "  transport only  \(fixed(transportOnly.throughput, 0)) pairs of health checks/s, the ceiling for two calls (peak is \(fixed(peak.throughput / transportOnly.throughput * 100, 0)) % of it)"
+    )
     emit()
     emit("pgbench (same rows: case + outbox, inserted then updated; \(clients) connections)")
     emit(
@@ -145,6 +154,9 @@ struct IntakeBenchReport: Sendable, Codable {
     )
     emit(
       "  ratio           \(fixed(ratio * 100, 0)) % of pgbench   (target ≥ 60 %: \(ratio >= 0.6 ? "met" : "NOT met"))"
+    )
+    emit(
+      "  transport only  \(fixed(transportOnly.throughput / pgbench.transactionsPerSecond * 100, 0)) % of pgbench: the most any two gRPC calls reach here"
     )
     emit()
     let offered = paced.offeredRate ?? 0

@@ -110,8 +110,28 @@ struct IntakeLoad: Sendable {
     return (kase, submit, accept)
   }
 
-  /// `clients` tasks each doing acceptances back to back for `seconds`.
-  func closedLoop(clients: Int, seconds: Double) async throws -> LoadPhase {
+  /// What the transport alone costs an acceptance: two Health.Check calls with the clerk's
+  /// token — gRPC, HTTP/2 and the token check on both sides, no database and no work. Its
+  /// rate is the ceiling any acceptance through gRPC on this machine can reach.
+  func transportOnly() async throws -> (submit: Duration, accept: Duration) {
+    let health = Grpc_Health_V1_Health.Client(wrapping: client)
+    let clock = ContinuousClock()
+    let first = try await clock.measure {
+      _ = try await health.check(.with { $0.service = "" }, metadata: Self.clerk)
+    }
+    let second = try await clock.measure {
+      _ = try await health.check(.with { $0.service = "" }, metadata: Self.clerk)
+    }
+    return (first, second)
+  }
+
+  /// `clients` tasks each doing `operation` (acceptances unless told) back to back for
+  /// `seconds`.
+  func closedLoop(
+    clients: Int, seconds: Double,
+    operation: (@Sendable () async throws -> (submit: Duration, accept: Duration))? = nil
+  ) async throws -> LoadPhase {
+    let operation = operation ?? acceptance
     let end = ContinuousClock.now + .seconds(seconds)
     let start = ContinuousClock.now
     let samples = try await withThrowingTaskGroup(of: Samples.self) { group in
@@ -121,7 +141,7 @@ struct IntakeLoad: Sendable {
           while ContinuousClock.now < end {
             let began = ContinuousClock.now
             do {
-              let (submit, accept) = try await acceptance()
+              let (submit, accept) = try await operation()
               samples.add(total: ContinuousClock.now - began, submit: submit, accept: accept)
             } catch {
               samples.failed += 1

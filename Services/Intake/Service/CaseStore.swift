@@ -72,15 +72,13 @@ enum CaseStore {
         $0.actorRole = principal?.role.rawValue ?? "system"
         $0.note = note
       })
-    try await store(kase, isNew: isNew, on: connection, logger: logger)
     try await Outbox.append(
       type: "intake.case.\(action)", aggregateID: kase.caseNumber, payload: kase,
-      on: connection, logger: logger)
+      alongside: try storing(kase, isNew: isNew), on: connection, logger: logger)
   }
 
-  static func store(
-    _ kase: Case, isNew: Bool, on connection: PostgresConnection, logger: Logger
-  ) async throws {
+  /// The statement that writes the case's row.
+  static func storing(_ kase: Case, isNew: Bool) throws -> PostgresQuery {
     let open = !isFinished(kase.state)
     let due: Date? = kase.hasDeadline && open ? kase.deadline.dueTime.date : nil
     let shortfallDeadline: Date? =
@@ -89,23 +87,21 @@ enum CaseStore {
     let body = try kase.bytea()
     let state = Int16(kase.state.rawValue)
     if isNew {
-      try await connection.query(
-        """
+      return """
         INSERT INTO cases (case_number, state, open, item_code, department_id, hall_id,
           applicant_id, agent_id, application_id, due_time, shortfall_deadline, updated_at, body)
         VALUES (\(kase.caseNumber), \(state), \(open), \(kase.itemCode), \(kase.departmentID),
           \(kase.hallID), \(kase.applicant.idNumber), \(kase.agent.agentIDNumber),
           \(kase.applicationID), \(due), \(shortfallDeadline), \(kase.updateTime.date), \(body))
-        """, logger: logger)
-    } else {
-      try await connection.query(
         """
+    } else {
+      return """
         UPDATE cases SET state = \(state), open = \(open), hall_id = \(kase.hallID),
           item_code = \(kase.itemCode), department_id = \(kase.departmentID),
           due_time = \(due), shortfall_deadline = \(shortfallDeadline),
           updated_at = \(kase.updateTime.date), body = \(body)
         WHERE case_number = \(kase.caseNumber)
-        """, logger: logger)
+        """
     }
   }
 
