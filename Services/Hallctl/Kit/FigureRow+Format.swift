@@ -1,7 +1,7 @@
 import HallContracts
 
 /// Rates as an operator reads them. The contract counts a rate with nothing to measure as
-/// 100 % (so a department with no cases is not ranked down); a table says "–" instead, so
+/// 100 % (so a department with no cases is not ranked down); a table says "-" instead, so
 /// that "on time 100 %" never stands beside "completed 0".
 extension Hall_Supervision_V1_FigureRow {
   var shownRedCardRate: String { Self.shown(redCardRateBp, of: acceptedCases) }
@@ -10,6 +10,6 @@ extension Hall_Supervision_V1_FigureRow {
   var shownSatisfactionRate: String { Self.shown(satisfactionRateBp, of: ratings) }
 
   private static func shown(_ bp: Int32, of whole: Int64) -> String {
-    whole == 0 ? "–" : Format.percent(bp)
+    whole == 0 ? "-" : Format.percent(bp)
   }
 }
