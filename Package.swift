@@ -174,8 +174,9 @@ let package = Package(
     .target(
       name: "HallFixtures",
       dependencies: [
-        "IntakeService", "CatalogService", "HallTestSupport", "HallContracts", "HallAuth",
-        "HallServer", "HallCalendar", grpcCore, grpcHTTP2, protobuf, postgres,
+        "IntakeService", "CatalogService", "RatingService", "SupervisionService",
+        "HallTestSupport", "HallContracts", "HallAuth", "HallServer", "HallCalendar", grpcCore,
+        grpcHTTP2, protobuf, postgres,
       ],
       path: "Tests/Fixtures",
       swiftSettings: strictSettings),

@@ -2,9 +2,6 @@ import ArgumentParser
 import HallAuth
 import HallFixtures
 import HallTestSupport
-import PostgresNIO
-import RatingService
-import SupervisionService
 import Testing
 
 @testable import HallctlKit
@@ -42,49 +39,17 @@ struct Hall {
       guard rating || supervision else {
         return try await body(Hall(fixture: fixture, ratingService: nil))
       }
-      let intake = "127.0.0.1:\(fixture.intakeService.port)"
-      let catalog = "127.0.0.1:\(fixture.catalogService.port)"
-      try await TestService.with(
-        Rating.definition,
-        options: [
-          "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": "410902",
-          // Rating's supervision feed is not followed here: nothing listens on port 1.
-          "SUPERVISION_ADDR": "127.0.0.1:1",
-        ]
-      ) { ratingService in
+      try await fixture.withRating { ratingService in
         guard supervision else {
           return try await body(Hall(fixture: fixture, ratingService: ratingService))
         }
-        try await TestService.with(
-          Supervision.definition,
-          options: [
-            "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog,
-            "RATING_ADDR": "127.0.0.1:\(ratingService.port)", "REGION_CODE": "410902",
-            "TIMER_INTERVAL_SECONDS": "1",
-          ]
-        ) { supervisionService in
-          let hall = Hall(
-            fixture: fixture, ratingService: ratingService,
-            supervisionService: supervisionService)
-          try await hall.supervisionReplicated()
-          try await body(hall)
+        try await fixture.withSupervision(rating: ratingService, timerIntervalSeconds: 1) {
+          supervisionService in
+          try await body(
+            Hall(
+              fixture: fixture, ratingService: ratingService,
+              supervisionService: supervisionService))
         }
-      }
-    }
-  }
-
-  /// Supervision checks reported cases against its replica of the catalog's departments
-  /// and items, fed asynchronously.
-  func supervisionReplicated() async throws {
-    try await eventually(seconds: 30) {
-      try await supervisionService!.database.withClient { client in
-        let rows = try await client.query(
-          """
-          SELECT (SELECT count(*) FROM departments)::int8, (SELECT count(*) FROM items)::int8
-          """
-        ).collect()
-        let (departments, items) = try rows[0].decode((Int64, Int64).self)
-        return departments >= 2 && items >= 3
       }
     }
   }

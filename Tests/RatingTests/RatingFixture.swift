@@ -22,16 +22,7 @@ struct RatingFixture {
 
   static func with(_ body: (RatingFixture) async throws -> Void) async throws {
     try await IntakeFixture.with { hall in
-      try await TestService.with(
-        Rating.definition,
-        options: [
-          "INTAKE_ADDR": "127.0.0.1:\(hall.intakeService.port)",
-          "CATALOG_ADDR": "127.0.0.1:\(hall.catalogService.port)",
-          "REGION_CODE": "410902",
-          // No supervision here: its feed is pointed where nothing listens.
-          "SUPERVISION_ADDR": "127.0.0.1:1",
-        ]
-      ) { ratingService in
+      try await hall.withRating { ratingService in
         try await ServiceClient.with(host: "127.0.0.1", port: ratingService.port, token: nil) {
           connection in
           try await body(

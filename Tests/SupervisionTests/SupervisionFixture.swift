@@ -9,7 +9,6 @@ import HallServer
 import HallTestSupport
 import Logging
 import PostgresNIO
-import RatingService
 import SwiftProtobuf
 import Testing
 
@@ -29,30 +28,18 @@ struct SupervisionFixture {
   let supervision: SupervisionClient
   let supervisionService: TestService
 
-  static let region = "410902"
+  static let region = IntakeFixture.region
   static let departmentAdmin = TestKeys.signer.token(
     .departmentAdmin, "admin-scjg", department: "scjg")
 
   static func with(_ body: (SupervisionFixture) async throws -> Void) async throws {
     try await IntakeFixture.with { hall in
-      let catalog = "127.0.0.1:\(hall.catalogService.port)"
-      let intake = "127.0.0.1:\(hall.intakeService.port)"
       // Rating and supervision consume each other's feeds: supervision's port is chosen first.
+      // Timer passes are the tests' own (`pass(at:)`).
       let supervisionPort = try freePort()
-      try await TestService.with(
-        Rating.definition,
-        options: [
-          "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog, "REGION_CODE": region,
-          "SUPERVISION_ADDR": "127.0.0.1:\(supervisionPort)",
-        ]
-      ) { ratingService in
-        try await TestService.with(
-          Supervision.definition, port: supervisionPort,
-          options: [
-            "INTAKE_ADDR": intake, "CATALOG_ADDR": catalog,
-            "RATING_ADDR": "127.0.0.1:\(ratingService.port)", "REGION_CODE": region,
-            "TIMER_INTERVAL_SECONDS": "3600",
-          ]
+      try await hall.withRating(supervisionPort: supervisionPort) { ratingService in
+        try await hall.withSupervision(
+          rating: ratingService, port: supervisionPort, timerIntervalSeconds: 3600
         ) { supervisionService in
           try await ServiceClient.with(host: "127.0.0.1", port: ratingService.port, token: nil) {
             ratingConnection in
@@ -63,21 +50,11 @@ struct SupervisionFixture {
                 hall: hall, rating: RatingClient(wrapping: ratingConnection),
                 supervision: SupervisionClient(wrapping: connection),
                 supervisionService: supervisionService)
-              try await fixture.waitForCatalog()
               try await body(fixture)
             }
           }
         }
       }
-    }
-  }
-
-  func waitForCatalog() async throws {
-    try await eventually(seconds: 30) {
-      let items = try await count("SELECT count(*) FROM items")
-      let departments = try await count("SELECT count(*) FROM departments")
-      let years = try await count("SELECT count(*) FROM calendar_years")
-      return items == 3 && departments == 2 && years > 0
     }
   }
 

@@ -36,7 +36,10 @@ struct CaseReports {
   static let exportColumns = [
     "source", "timeliness", "due_time", "yellow_card_time", "red_card_time",
   ]
-  static let states: Set<Int32> = [1, 3, 4, 11, 13, 14, 21]
+  static let states: Set<Int32> = [
+    IntakeState.received, IntakeState.accepted, IntakeState.refused, IntakeState.approved,
+    IntakeState.denied, IntakeState.withdrawn, IntakeState.delivered,
+  ]
 
   let now: Date
   let policy: SupervisionPolicy
@@ -74,7 +77,9 @@ struct CaseReports {
     }
     guard Self.states.contains(report.state) else {
       throw fail(
-        "NON_COMPLIANT", "state", "\(report.state) is not one of 1, 3, 4, 11, 13, 14, 21")
+        "NON_COMPLIANT", "state",
+        "\(report.state) is not one of \(Self.states.sorted().map(String.init).joined(separator: ", "))"
+      )
     }
     guard [.onTheSpot, .promised, .other].contains(report.caseKind) else {
       throw fail("NON_COMPLIANT", "case_kind", "must be 1, 2 or 9")
@@ -97,15 +102,16 @@ struct CaseReports {
     ] where value < 0 {
       throw fail("NON_COMPLIANT", field, "must not be negative")
     }
-    let accepted = ![1, 4].contains(report.state)
-    let decided = [11, 13, 21].contains(report.state)
+    let accepted = ![IntakeState.received, IntakeState.refused].contains(report.state)
+    let decided = [IntakeState.approved, IntakeState.denied, IntakeState.delivered].contains(
+      report.state)
     if accepted && !report.hasAcceptTime && !onTheSpot {
       throw fail("INCOMPLETE", "accept_time", "is required for state \(report.state)")
     }
     if decided && !report.hasCompletionTime {
       throw fail("INCOMPLETE", "completion_time", "is required for state \(report.state)")
     }
-    if report.state == 21 && !report.hasDeliveryTime {
+    if report.state == IntakeState.delivered && !report.hasDeliveryTime {
       throw fail("INCOMPLETE", "delivery_time", "is required for a delivered case")
     }
     guard let region = departments[report.departmentID] else {
@@ -155,7 +161,7 @@ struct CaseReports {
       $0.receiveTime = report.receiveTime
       if let accept { $0.acceptTime = .init(date: accept) }
       if report.hasCompletionTime { $0.completionTime = report.completionTime }
-      $0.open = !decided && ![4, 14].contains(report.state)
+      $0.open = !decided && ![IntakeState.refused, IntakeState.withdrawn].contains(report.state)
       $0.visits = report.visits
       $0.maxVisits = item.maxVisits
       $0.feeChargedFen = report.feeChargedFen
@@ -167,22 +173,22 @@ struct CaseReports {
         .with {
           $0.time = report.receiveTime
           $0.action = "received"
-          $0.state = 1
+          $0.state = IntakeState.received
         }
       ]
-      if let accept, report.state != 4 {
+      if let accept, report.state != IntakeState.refused {
         timeline.append(
           .with {
             $0.time = .init(date: accept)
             $0.action = "accepted"
-            $0.state = 3
+            $0.state = IntakeState.accepted
           })
       }
-      if report.state == 4 || report.state == 14 {
+      if report.state == IntakeState.refused || report.state == IntakeState.withdrawn {
         timeline.append(
           .with {
             $0.time = .init(date: newest)
-            $0.action = report.state == 4 ? "refused" : "withdrawn"
+            $0.action = report.state == IntakeState.refused ? "refused" : "withdrawn"
             $0.state = report.state
             $0.note = report.refusalReason
           })
@@ -192,7 +198,8 @@ struct CaseReports {
           .with {
             $0.time = report.completionTime
             $0.action = "decided"
-            $0.state = report.state == 13 ? 13 : 11
+            $0.state =
+              report.state == IntakeState.denied ? IntakeState.denied : IntakeState.approved
             $0.note = report.refusalReason
           })
       }
@@ -201,7 +208,7 @@ struct CaseReports {
           .with {
             $0.time = report.deliveryTime
             $0.action = "delivered"
-            $0.state = 21
+            $0.state = IntakeState.delivered
           })
       }
       $0.timeline = timeline

@@ -135,7 +135,9 @@ extension SupervisionRPC {
             throw .init(problem: "DUPLICATE", field: "case_number", message: "appears twice")
           }
           old = try await Self.unlessFeed(report.caseNumber, ledger, connection)
-          refusalReason = [4, 13].contains(report.state) ? report.refusalReason : nil
+          refusalReason =
+            [IntakeState.refused, IntakeState.denied].contains(report.state)
+            ? report.refusalReason : nil
         } catch {
           response.refusals.append(
             .with {
@@ -185,26 +187,23 @@ extension SupervisionRPC {
     request: Hall_Supervision_V1_ExportRequest, context: ServerContext
   ) async throws -> Hall_Supervision_V1_ExportResponse {
     let (from, to, department) = try exportRange(request)
-    let rows = try await db.query(
+    let bodies = try await exportBodies(
       """
       SELECT body FROM cases
       WHERE receive_time >= \(from) AND receive_time < \(to)
         AND (\(department) = '' OR department_id = \(department))
       ORDER BY receive_time, case_number LIMIT \(Self.maxExportRows + 1)
-      """, logger: logger
-    ).collect()
-    guard rows.count <= Self.maxExportRows else {
-      throw ServiceError.failedPrecondition(
-        "more than \(Self.maxExportRows) cases: export a shorter period or one department")
-    }
+      """, noun: "cases")
     var csv = CSV.line(CaseReports.columns + CaseReports.exportColumns)
-    for row in rows {
-      let kase = try Hall_Supervision_V1_SupervisedCase(bytea: try row.decode(ByteBuffer.self))
+    for body in bodies {
+      let kase = try Hall_Supervision_V1_SupervisedCase(bytea: body)
       func time(_ set: Bool, _ stamp: Google_Protobuf_Timestamp) -> String {
         set ? CaseReports.formatTime(stamp.date) : ""
       }
-      let delivery = kase.timeline.first { $0.state == 21 }
-      let reason = kase.timeline.last { $0.state == 4 || $0.state == 13 }?.note ?? ""
+      let delivery = kase.timeline.first { $0.state == IntakeState.delivered }
+      let reason =
+        kase.timeline.last { $0.state == IntakeState.refused || $0.state == IntakeState.denied }?
+        .note ?? ""
       csv += CSV.line([
         kase.caseNumber, kase.itemCode, kase.departmentID, kase.regionCode, kase.hallID,
         kase.windowID, kase.staffID, "\(kase.state)", "\(kase.caseKind.rawValue)",
@@ -220,7 +219,7 @@ extension SupervisionRPC {
     }
     return .with {
       $0.csv = csv
-      $0.rows = Int32(rows.count)
+      $0.rows = Int32(bodies.count)
     }
   }
 
@@ -228,25 +227,20 @@ extension SupervisionRPC {
     request: Hall_Supervision_V1_ExportRequest, context: ServerContext
   ) async throws -> Hall_Supervision_V1_ExportResponse {
     let (from, to, department) = try exportRange(request)
-    let rows = try await db.query(
+    let bodies = try await exportBodies(
       """
       SELECT body FROM anomalies
       WHERE raise_time >= \(from) AND raise_time < \(to)
         AND (\(department) = '' OR department_id = \(department))
       ORDER BY raise_time, id LIMIT \(Self.maxExportRows + 1)
-      """, logger: logger
-    ).collect()
-    guard rows.count <= Self.maxExportRows else {
-      throw ServiceError.failedPrecondition(
-        "more than \(Self.maxExportRows) anomalies: export a shorter period or one department")
-    }
+      """, noun: "anomalies")
     var csv = CSV.line([
       "id", "rule_code", "category", "signal", "state", "case_number", "department_id",
       "region_code", "hall_id", "window_id", "staff_id", "raise_time", "summary", "appeal",
       "follow_ups",
     ])
-    for row in rows {
-      let anomaly = try Hall_Supervision_V1_Anomaly(bytea: try row.decode(ByteBuffer.self))
+    for body in bodies {
+      let anomaly = try Hall_Supervision_V1_Anomaly(bytea: body)
       let appeal =
         !anomaly.hasAppeal
         ? "" : anomaly.appeal.decided ? (anomaly.appeal.upheld ? "upheld" : "rejected") : "pending"
@@ -260,8 +254,19 @@ extension SupervisionRPC {
     }
     return .with {
       $0.csv = csv
-      $0.rows = Int32(rows.count)
+      $0.rows = Int32(bodies.count)
     }
+  }
+
+  /// The stored bodies `query` reads (it asks for one row past the limit), or the advice to
+  /// narrow the export when there are more than an export carries.
+  func exportBodies(_ query: PostgresQuery, noun: String) async throws -> [ByteBuffer] {
+    let rows = try await db.query(query, logger: logger).collect()
+    guard rows.count <= Self.maxExportRows else {
+      throw ServiceError.failedPrecondition(
+        "more than \(Self.maxExportRows) \(noun): export a shorter period or one department")
+    }
+    return try rows.map { try $0.decode(ByteBuffer.self) }
   }
 
   func exportRange(_ request: Hall_Supervision_V1_ExportRequest) throws -> (Date, Date, String) {
