@@ -13,9 +13,17 @@ import Testing
 /// contract as well as through what hallctl printed.
 @Suite("hallctl supervision", .serialized)
 struct SupervisionCommandTests {
-  /// Times of a case finished a few minutes ago, as a department's system reports them.
   let now = Date()
-  var receive: Date { now.addingTimeInterval(-600) }
+  /// When the reported cases came in, as a department's system reports them: 10:00 China
+  /// time today once that is ten minutes past, else ten minutes ago. Either way they are
+  /// finished minutes later, long before the hall closes: a run near 17:00 must not make
+  /// the on-the-spot case overdue.
+  var receive: Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = Format.chinaStandardTime
+    let morning = calendar.startOfDay(for: now).addingTimeInterval(10 * 3600)
+    return min(morning, now.addingTimeInterval(-600))
+  }
 
   static func rfc3339(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()
@@ -63,7 +71,7 @@ struct SupervisionCommandTests {
     try await Hall.with(supervision: true) { hall in
       let (received, accepted, completed) = (
         Self.rfc3339(receive), Self.rfc3339(receive.addingTimeInterval(60)),
-        Self.rfc3339(now.addingTimeInterval(-300))
+        Self.rfc3339(receive.addingTimeInterval(300))
       )
       let csv = """
         case_number,item_code,department_id,hall_id,window_id,staff_id,state,case_kind,promised_working_days,receive_time,accept_time,completion_time,visits
