@@ -2,6 +2,8 @@ public import ArgumentParser
 import Foundation
 import HallDatabase
 import Logging
+import NIOCore
+import NIOPosix
 
 /// The common `main` of every service executable.
 public enum ServiceMain {
@@ -48,5 +50,17 @@ public struct ServiceOptions: ParsableArguments {
       definition: definition, defaultPort: ServiceSettings.defaultPorts[definition.name] ?? 0,
       configFile: config,
       migrateOnly: migrateOnly)
+  }
+}
+
+extension ServiceMain {
+  /// Runs a service's command with Swift concurrency on NIO's event loops. A handler's task
+  /// and the sockets it reads and writes (gRPC, PostgreSQL) then share threads: each query
+  /// and each call no longer hops between the concurrency pool and an event loop, which on
+  /// two cores was a tenth of the CPU. Called first, from the main thread, before any task.
+  @MainActor
+  public static func start<Command: AsyncParsableCommand>(_ command: Command.Type) async {
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    await command.main()
   }
 }

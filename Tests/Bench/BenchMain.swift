@@ -11,7 +11,6 @@ import Logging
 /// are programs rather than timed tests because their figures depend on the machine and are
 /// read by people, not asserted. Each starts its own throw-away PostgreSQL cluster and its
 /// services in-process (HallTestSupport), so it never loads a deployment that happens to run.
-@main
 struct HallBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-bench",

@@ -3,7 +3,6 @@ import HallServer
 import SupervisionService
 
 /// `hall-supervision`: the supervision service as its own process.
-@main
 struct SupervisionMain: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-supervision",
@@ -17,3 +16,5 @@ struct SupervisionMain: AsyncParsableCommand {
     try await options.run(Supervision.definition)
   }
 }
+
+await ServiceMain.start(SupervisionMain.self)

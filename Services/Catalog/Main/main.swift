@@ -3,7 +3,6 @@ import HallServer
 import CatalogService
 
 /// `hall-catalog`: the catalog service as its own process.
-@main
 struct CatalogMain: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-catalog",
@@ -16,3 +15,5 @@ struct CatalogMain: AsyncParsableCommand {
     try await options.run(Catalog.definition)
   }
 }
+
+await ServiceMain.start(CatalogMain.self)

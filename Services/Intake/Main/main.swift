@@ -3,7 +3,6 @@ import HallServer
 import IntakeService
 
 /// `hall-intake`: the intake service as its own process.
-@main
 struct IntakeMain: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-intake",
@@ -17,3 +16,5 @@ struct IntakeMain: AsyncParsableCommand {
     try await options.run(Intake.definition)
   }
 }
+
+await ServiceMain.start(IntakeMain.self)

@@ -3,7 +3,6 @@ import HallServer
 import RatingService
 
 /// `hall-rating`: the rating service as its own process.
-@main
 struct RatingMain: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-rating",
@@ -17,3 +16,5 @@ struct RatingMain: AsyncParsableCommand {
     try await options.run(Rating.definition)
   }
 }
+
+await ServiceMain.start(RatingMain.self)
