@@ -32,8 +32,9 @@ public enum Migrator {
     }
     let lockKey = "hall.migrations.\(schema)"
     try await client.withConnection { connection in
-      try await connection.query(
-        "SELECT pg_advisory_lock(hashtext(\(lockKey)))", logger: logger)
+      _ = try await connection.query(
+        "SELECT pg_advisory_lock(hashtext(\(lockKey)))", logger: logger
+      ).collect()
       do {
         try await apply(migrations, schema: schema, connection: connection, logger: logger)
       } catch {
@@ -41,8 +42,9 @@ public enum Migrator {
           "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
         throw error
       }
-      try await connection.query(
-        "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
+      _ = try await connection.query(
+        "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger
+      ).collect()
     }
   }
 

@@ -21,26 +21,9 @@ public enum Outbox {
     type: String, aggregateID: String, payload: some SwiftProtobuf.Message,
     alongside change: PostgresQuery?, on connection: PostgresConnection, logger: Logger
   ) async throws {
-    let bytes: [UInt8] = try payload.serializedBytes()
-    // The notification wakes the sequencer when the transaction commits (notifications wait
-    // for commit); every data-modifying WITH runs whether or not the query reads its result.
-    // The change's own placeholders come first; the event's are numbered after them.
-    var binds = change?.binds ?? PostgresBindings()
-    func placeholder(_ value: some PostgresNonThrowingEncodable) -> String {
-      binds.append(value)
-      return "$\(binds.count)"
-    }
-    let values = [
-      placeholder(type), placeholder(aggregateID),
-      placeholder(Swift.type(of: payload).protoMessageName), placeholder(ByteBuffer(bytes: bytes)),
-    ].joined(separator: ", ")
-    let channel = placeholder(OutboxChannels.appended)
-    let sql = """
-      WITH \(change.map { "changed AS (\($0.sql)), " } ?? "")appended AS (
-        INSERT INTO outbox (event_type, aggregate_id, payload_type, payload) VALUES (\(values)))
-      SELECT pg_notify(\(channel) || current_schema(), '')
-      """
-    try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+    try await append(
+      [Entry(type: type, aggregateID: aggregateID, payload: payload)], alongside: change,
+      on: connection, logger: logger)
   }
 }
 
@@ -58,24 +41,53 @@ extension Outbox {
     }
   }
 
-  /// Appends `entries` in their order with one statement, for a caller that changes many
-  /// records in one transaction.
+  /// Appends `entries` in their order with one statement, together with the change they
+  /// describe (as above) and the call's answer when the caller stores it here
+  /// (``Idempotency/Claim``): a whole call's writes in one round trip.
   public static func append(
-    _ entries: [Entry], on connection: PostgresConnection, logger: Logger
+    _ entries: [Entry], alongside change: PostgresQuery? = nil,
+    answering answer: (claim: Idempotency.Claim, response: [UInt8])? = nil,
+    on connection: PostgresConnection, logger: Logger
   ) async throws {
-    guard !entries.isEmpty else { return }
-    let payloads = try entries.map {
-      ByteBuffer(bytes: try $0.payload.serializedBytes() as [UInt8])
+    guard !entries.isEmpty || change != nil || answer != nil else { return }
+    // The change's own placeholders come first; the others are numbered after them.
+    var binds = change?.binds ?? PostgresBindings()
+    func placeholder(_ value: any PostgresNonThrowingEncodable) -> String {
+      binds.append(value)
+      return "$\(binds.count)"
     }
-    try await connection.query(
-      """
-      WITH appended AS (
-        INSERT INTO outbox (event_type, aggregate_id, payload_type, payload)
-        SELECT t, a, p, b FROM unnest(\(entries.map(\.type)), \(entries.map(\.aggregateID)),
-          \(entries.map { Swift.type(of: $0.payload).protoMessageName }), \(payloads))
-          WITH ORDINALITY AS e(t, a, p, b, n) ORDER BY n)
-      SELECT pg_notify(\(OutboxChannels.appended) || current_schema(), '')
-      """, logger: logger)
+    var parts: [String] = []
+    if let change { parts.append("changed AS (\(change.sql))") }
+    if !entries.isEmpty {
+      let payloads = try entries.map {
+        ByteBuffer(bytes: try $0.payload.serializedBytes() as [UInt8])
+      }
+      let arrays = [
+        placeholder(entries.map(\.type)), placeholder(entries.map(\.aggregateID)),
+        placeholder(entries.map { Swift.type(of: $0.payload).protoMessageName }),
+        placeholder(payloads),
+      ].joined(separator: ", ")
+      parts.append(
+        """
+        appended AS (
+          INSERT INTO outbox (event_type, aggregate_id, payload_type, payload)
+          SELECT t, a, p, b FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, n) ORDER BY n)
+        """)
+    }
+    if let (claim, response) = answer {
+      parts.append("answered AS (\(claim.insert(response: response, placeholder: placeholder)))")
+    }
+    // The notification wakes the sequencer when the transaction commits (notifications wait
+    // for commit); every data-modifying WITH runs whether or not the query reads its result.
+    let notify =
+      entries.isEmpty
+      ? "1" : "pg_notify(\(placeholder(OutboxChannels.appended)) || current_schema(), '')"
+    let sql = "WITH \(parts.joined(separator: ", ")) SELECT \(notify)"
+    // Read to the end: a statement that returns a row is handed back before it has run, and
+    // an error in its writes (a key already taken) would otherwise go unseen while COMMIT
+    // quietly rolls the transaction back.
+    _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+      .collect()
   }
 }
 

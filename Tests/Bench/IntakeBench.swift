@@ -12,19 +12,22 @@ import Logging
 import PostgresNIO
 import SwiftProtobuf
 
-/// `hall-bench intake`: cases submitted and accepted through gRPC by many concurrent clients,
-/// beside pgbench writing the same rows (the case row plus its outbox row, twice) at the same
-/// concurrency in the same run, so the service's cost is read as a ratio to the database's.
+/// `hall-bench intake`: acceptances through gRPC by many concurrent clients, beside pgbench
+/// writing the same rows at the same concurrency in the same run, so the service's cost is
+/// read as a ratio to the database's. Two flows: the window's (SubmitCase with the clerk's
+/// decision, one call, one transaction) and submit-then-accept (two calls, two transactions).
 struct IntakeBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "intake",
     abstract: "Acceptance throughput and latency through gRPC, beside pgbench.",
     discussion: """
-      One acceptance is a SubmitCase and an AcceptCase of a new case. The catalog and intake \
-      run in-process on a throw-away PostgreSQL cluster. Phases: peak (closed loop, --clients \
-      concurrent), then an open loop at 70 % of the peak rate measuring latency from each \
-      acceptance's scheduled start, then pgbench with deploy/bench/intake-pgbench.sql. \
-      Targets: throughput ≥ 60 % of pgbench's; p99 ≤ 25 ms at 70 % of peak.
+      The catalog and intake run in-process on a throw-away PostgreSQL cluster. Phases: the \
+      window's acceptance (SubmitCase with the decision) at its peak (closed loop, --clients \
+      concurrent); the same for SubmitCase then AcceptCase; one Health.Check per acceptance \
+      (the transport's ceiling); an open loop of window acceptances at --load of their peak, \
+      timed from each scheduled start; then pgbench with deploy/bench/intake-window-pgbench.sql \
+      and deploy/bench/intake-pgbench.sql. Targets: throughput ≥ 60 % of pgbench's; p99 ≤ 25 ms \
+      at 70 % of peak.
       """)
 
   @Option(help: "Concurrent clients (and pgbench connections).")
@@ -47,7 +50,7 @@ struct IntakeBench: AsyncParsableCommand {
 
   func run() async throws {
     HallBench.bootstrap()
-    emit("hall-bench intake: submit + accept through gRPC (INT-3), beside pgbench")
+    emit("hall-bench intake: acceptances through gRPC (INT-3), beside pgbench")
     emit("machine     \(Machine.current.summary)")
     emit(
       "parameters  \(clients) clients, \(fixed(seconds, 0)) s per phase, latency at \(Int(load * 100)) % of peak"
@@ -59,31 +62,42 @@ struct IntakeBench: AsyncParsableCommand {
     try await catalog.stop()  // intake works from its replica
 
     progress("warming up")
-    _ = try await hall.closedLoop(clients: clients, seconds: min(3, seconds))
-    progress("peak: closed loop")
-    let before = CPUTime.now
-    var peak = try await hall.closedLoop(clients: clients, seconds: seconds)
-    let after = CPUTime.now
-    let acceptances = Double(max(peak.completed, 1))
-    peak.cpuMicroseconds = [
-      "this process": (after.process - before.process) / acceptances * 1e6,
-      "postgresql": ((after.postgres ?? 0) - (before.postgres ?? 0)) / acceptances * 1e6,
-    ]
-    progress("transport only: two health checks per acceptance, closed loop")
-    let floor = try await hall.closedLoop(
-      clients: clients, seconds: seconds, operation: hall.transportOnly)
-    let rate = peak.throughput * load
+    _ = try await hall.closedLoop(clients: clients, seconds: min(3, seconds)) {
+      try await hall.acceptance(.window)
+    }
+    var peaks: [IntakeLoad.Flow: LoadPhase] = [:]
+    for flow in [IntakeLoad.Flow.window, .twoCalls] {
+      progress("peak, \(flow.rawValue): closed loop")
+      let before = CPUTime.now
+      var peak = try await hall.closedLoop(clients: clients, seconds: seconds) {
+        try await hall.acceptance(flow)
+      }
+      let after = CPUTime.now
+      let acceptances = Double(max(peak.completed, 1))
+      peak.cpuMicroseconds = [
+        "this process": (after.process - before.process) / acceptances * 1e6,
+        "postgresql": ((after.postgres ?? 0) - (before.postgres ?? 0)) / acceptances * 1e6,
+      ]
+      peaks[flow] = peak
+    }
+    progress("transport only: one health check per acceptance, closed loop")
+    let floor = try await hall.closedLoop(clients: clients, seconds: seconds) {
+      try await hall.transportOnly(calls: 1)
+    }
+    let window = peaks[.window]!
+    let rate = window.throughput * load
     progress("latency: open loop at \(fixed(rate, 0))/s")
-    let paced = try await hall.openLoop(rate: rate, clients: clients, seconds: seconds)
+    let paced = try await hall.openLoop(.window, rate: rate, clients: clients, seconds: seconds)
     progress("pgbench")
     let bodySize = try await hall.caseBodySize()
-    let pg = try await PgBench.intakeEquivalent(
-      database: intake.database, clients: clients, seconds: seconds, bodySize: bodySize)
+    let pg = try await PgBench.intakeEquivalents(
+      ["intake-window-pgbench.sql", "intake-pgbench.sql"], database: intake.database,
+      clients: clients, seconds: seconds, bodySize: bodySize)
     try await intake.stop()
 
     let report = IntakeBenchReport(
-      clients: clients, seconds: seconds, peak: peak, transportOnly: floor, paced: paced,
-      pgbench: pg,
+      clients: clients, seconds: seconds, window: window, twoCalls: peaks[.twoCalls]!,
+      transportOnly: floor, paced: paced, pgbenchWindow: pg[0], pgbenchTwoCalls: pg[1],
       caseBodyBytes: bodySize)
     report.print()
     if json { emit(try jsonLine(report)) }
@@ -95,10 +109,9 @@ struct LoadPhase: Sendable, Codable {
   var completed: Int
   var failed: Int
   var seconds: Double
-  /// Milliseconds per acceptance (submit + accept), and per call.
+  /// Milliseconds per acceptance, and per call of it in call order.
   var acceptance: [String: Double]
-  var submit: [String: Double]
-  var accept: [String: Double]
+  var calls: [[String: Double]]
   var offeredRate: Double?
   /// CPU time per acceptance: this process (intake, and the load generator's client side) and
   /// the cluster's PostgreSQL processes; it shows where an acceptance's cost lies.
@@ -119,53 +132,69 @@ struct LoadPhase: Sendable, Codable {
 struct IntakeBenchReport: Sendable, Codable {
   var clients: Int
   var seconds: Double
-  var peak: LoadPhase
-  /// Pairs of Health.Check calls per second: the transport's ceiling for an acceptance.
+  var window: LoadPhase
+  var twoCalls: LoadPhase
+  /// Health.Check calls per second: the transport's ceiling for a one-call acceptance.
   var transportOnly: LoadPhase
   var paced: LoadPhase
-  var pgbench: PgBench.Result
+  var pgbenchWindow: PgBench.Result
+  var pgbenchTwoCalls: PgBench.Result
   var caseBodyBytes: Int
 
-  var ratio: Double { peak.throughput / pgbench.transactionsPerSecond }
+  var ratio: Double { window.throughput / pgbenchWindow.transactionsPerSecond }
+  var twoCallRatio: Double { twoCalls.throughput / pgbenchTwoCalls.transactionsPerSecond }
 
   func print() {
     func ms(_ values: [String: Double]) -> String {
       ["p50", "p90", "p99", "max"].map { "\($0) \(fixed(values[$0] ?? 0, 1))" }
         .joined(separator: "  ") + " ms"
     }
-    emit()
-    emit("peak (closed loop, \(clients) clients)")
-    emit(
-      "  acceptances/s   \(fixed(peak.throughput, 0))   (\(peak.completed) in \(fixed(peak.seconds, 1)) s, \(peak.failed) failed)"
-    )
-    emit("  acceptance      \(ms(peak.acceptance))")
-    if let cpu = peak.cpuMicroseconds {
+    func peak(_ phase: LoadPhase) {
       emit(
-        "  CPU per acceptance  \(fixed(cpu["this process"] ?? 0, 0)) µs in this process (service and load generator), \(fixed(cpu["postgresql"] ?? 0, 0)) µs in PostgreSQL"
+        "  acceptances/s   \(fixed(phase.throughput, 0))   (\(phase.completed) in \(fixed(phase.seconds, 1)) s, \(phase.failed) failed)"
+      )
+      emit("  acceptance      \(ms(phase.acceptance))")
+      if let cpu = phase.cpuMicroseconds {
+        emit(
+          "  CPU per acceptance  \(fixed(cpu["this process"] ?? 0, 0)) µs in this process (service and load generator), \(fixed(cpu["postgresql"] ?? 0, 0)) µs in PostgreSQL"
+        )
+      }
+    }
+    func versus(_ pg: PgBench.Result, _ ratio: Double, rows: String) {
+      emit("  pgbench         \(fixed(pg.transactionsPerSecond, 0)) scripts/s (\(rows))")
+      emit(
+        "  ratio           \(fixed(ratio * 100, 0)) % of pgbench   (target ≥ 60 %: \(ratio >= 0.6 ? "met" : "NOT met"))"
       )
     }
-    emit(
-      "  transport only  \(fixed(transportOnly.throughput, 0)) pairs of health checks/s, the ceiling for two calls (peak is \(fixed(peak.throughput / transportOnly.throughput * 100, 0)) % of it)"
-    )
     emit()
-    emit("pgbench (same rows: case + outbox, inserted then updated; \(clients) connections)")
     emit(
-      "  scripts/s       \(fixed(pgbench.transactionsPerSecond, 0))   (latency average \(fixed(pgbench.latencyAverageMs, 1)) ms)"
+      "window acceptance: SubmitCase with the clerk's decision, one call (peak, \(clients) clients)"
     )
+    peak(window)
+    versus(
+      pgbenchWindow, ratio,
+      rows: "case + its two outbox rows in one transaction, \(clients) connections")
     emit(
-      "  ratio           \(fixed(ratio * 100, 0)) % of pgbench   (target ≥ 60 %: \(ratio >= 0.6 ? "met" : "NOT met"))"
-    )
-    emit(
-      "  transport only  \(fixed(transportOnly.throughput / pgbench.transactionsPerSecond * 100, 0)) % of pgbench: the most any two gRPC calls reach here"
+      "  transport only  \(fixed(transportOnly.throughput, 0)) health checks/s, the ceiling for one call: \(fixed(transportOnly.throughput / pgbenchWindow.transactionsPerSecond * 100, 0)) % of pgbench"
     )
     emit()
     let offered = paced.offeredRate ?? 0
-    emit("latency at \(fixed(offered, 0))/s offered (open loop, from each scheduled start)")
+    emit(
+      "latency at \(fixed(offered, 0))/s offered (window acceptances, open loop, from each scheduled start)"
+    )
     emit("  achieved/s      \(fixed(paced.throughput, 0))   (\(paced.failed) failed)")
     emit(
       "  acceptance      \(ms(paced.acceptance))   (target p99 ≤ 25 ms: \((paced.acceptance["p99"] ?? .infinity) <= 25 ? "met" : "NOT met"))"
     )
-    emit("  submit call     \(ms(paced.submit))")
-    emit("  accept call     \(ms(paced.accept))")
+    emit()
+    emit("submit, then accept: SubmitCase and AcceptCase, two calls (peak, \(clients) clients)")
+    peak(twoCalls)
+    if twoCalls.calls.count == 2 {
+      emit("  submit call     \(ms(twoCalls.calls[0]))")
+      emit("  accept call     \(ms(twoCalls.calls[1]))")
+    }
+    versus(
+      pgbenchTwoCalls, twoCallRatio,
+      rows: "case + outbox, inserted then updated: two transactions")
   }
 }

@@ -60,7 +60,7 @@ struct IntakeLoad: Sendable {
     let deadline = ContinuousClock.now + .seconds(30)
     while true {
       do {
-        _ = try await load.acceptance()
+        _ = try await load.acceptance(.window)
         return load
       } catch let error as RPCError where error.code == .notFound {
         guard ContinuousClock.now < deadline else { throw error }
@@ -69,69 +69,80 @@ struct IntakeLoad: Sendable {
     }
   }
 
-  /// One acceptance; returns the two calls' durations.
-  func acceptance() async throws -> (submit: Duration, accept: Duration) {
-    let (_, submit, accept) = try await acceptedCase()
-    return (submit, accept)
+  /// How an acceptance reaches intake.
+  enum Flow: String, Sendable, Codable {
+    /// SubmitCase carrying the clerk's decision: received and accepted in one call.
+    case window
+    /// SubmitCase, then AcceptCase of the new case.
+    case twoCalls
   }
 
-  /// A new case submitted at the window and accepted at once, with the two calls' durations.
-  func acceptedCase() async throws -> (Hall_Intake_V1_Case, submit: Duration, accept: Duration) {
+  /// One acceptance; returns each call's duration.
+  func acceptance(_ flow: Flow) async throws -> [Duration] {
+    try await acceptedCase(flow).calls
+  }
+
+  /// A new case submitted at the window and accepted at once, with each call's duration.
+  func acceptedCase(_ flow: Flow) async throws -> (Hall_Intake_V1_Case, calls: [Duration]) {
     let clock = ContinuousClock()
     var kase = Hall_Intake_V1_Case()
-    let submit = try await clock.measure {
-      kase = try await intake.submitCase(
-        .with {
-          $0.requestID = UUID().uuidString
-          $0.itemCode = Self.item
-          $0.channel = .window
-          $0.windowID = "W01"
-          $0.applicant = .with {
-            $0.kind = .citizen
-            $0.idNumber = "410102199003071230"
-            $0.name = "张三"
-            $0.phone = "13800001111"
-          }
-          $0.providedMaterialIds = ["m1", "m2"]
-          $0.form = ["enterprise_name": "郑州好味餐饮有限公司"]
-          $0.delivery = .with { $0.method = .windowPickup }
-        }, metadata: Self.clerk)
-    }
-    let accept = try await clock.measure {
-      kase = try await intake.acceptCase(
-        .with {
-          $0.requestID = UUID().uuidString
-          $0.caseNumber = kase.caseNumber
-        }, metadata: Self.clerk)
+    var calls: [Duration] = []
+    calls.append(
+      try await clock.measure {
+        kase = try await intake.submitCase(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.itemCode = Self.item
+            $0.channel = .window
+            $0.windowID = "W01"
+            $0.applicant = .with {
+              $0.kind = .citizen
+              $0.idNumber = "410102199003071230"
+              $0.name = "张三"
+              $0.phone = "13800001111"
+            }
+            $0.providedMaterialIds = ["m1", "m2"]
+            $0.form = ["enterprise_name": "郑州好味餐饮有限公司"]
+            $0.delivery = .with { $0.method = .windowPickup }
+            if flow == .window { $0.decision = .init() }
+          }, metadata: Self.clerk)
+      })
+    if flow == .twoCalls {
+      calls.append(
+        try await clock.measure {
+          kase = try await intake.acceptCase(
+            .with {
+              $0.requestID = UUID().uuidString
+              $0.caseNumber = kase.caseNumber
+            }, metadata: Self.clerk)
+        })
     }
     guard kase.state == .accepted else {
       throw RPCError(code: .internalError, message: "case \(kase.caseNumber) is \(kase.state)")
     }
-    return (kase, submit, accept)
+    return (kase, calls)
   }
 
-  /// What the transport alone costs an acceptance: two Health.Check calls with the clerk's
-  /// token — gRPC, HTTP/2 and the token check on both sides, no database and no work. Its
-  /// rate is the ceiling any acceptance through gRPC on this machine can reach.
-  func transportOnly() async throws -> (submit: Duration, accept: Duration) {
+  /// What the transport alone costs `calls` calls: Health.Check with the clerk's token —
+  /// gRPC, HTTP/2 and the token check on both sides, no database and no work. Its rate is
+  /// the ceiling any acceptance making as many calls can reach on this machine.
+  func transportOnly(calls: Int) async throws -> [Duration] {
     let health = Grpc_Health_V1_Health.Client(wrapping: client)
     let clock = ContinuousClock()
-    let first = try await clock.measure {
-      _ = try await health.check(.with { $0.service = "" }, metadata: Self.clerk)
+    var durations: [Duration] = []
+    for _ in 0..<calls {
+      durations.append(
+        try await clock.measure {
+          _ = try await health.check(.with { $0.service = "" }, metadata: Self.clerk)
+        })
     }
-    let second = try await clock.measure {
-      _ = try await health.check(.with { $0.service = "" }, metadata: Self.clerk)
-    }
-    return (first, second)
+    return durations
   }
 
-  /// `clients` tasks each doing `operation` (acceptances unless told) back to back for
-  /// `seconds`.
+  /// `clients` tasks each doing `operation` back to back for `seconds`.
   func closedLoop(
-    clients: Int, seconds: Double,
-    operation: (@Sendable () async throws -> (submit: Duration, accept: Duration))? = nil
+    clients: Int, seconds: Double, operation: @escaping @Sendable () async throws -> [Duration]
   ) async throws -> LoadPhase {
-    let operation = operation ?? acceptance
     let end = ContinuousClock.now + .seconds(seconds)
     let start = ContinuousClock.now
     let samples = try await withThrowingTaskGroup(of: Samples.self) { group in
@@ -141,8 +152,8 @@ struct IntakeLoad: Sendable {
           while ContinuousClock.now < end {
             let began = ContinuousClock.now
             do {
-              let (submit, accept) = try await operation()
-              samples.add(total: ContinuousClock.now - began, submit: submit, accept: accept)
+              let calls = try await operation()
+              samples.add(total: ContinuousClock.now - began, calls: calls)
             } catch {
               samples.failed += 1
             }
@@ -158,7 +169,9 @@ struct IntakeLoad: Sendable {
   /// Acceptances started on a fixed schedule at `rate` per second, by up to `clients`
   /// tasks; each is timed from its scheduled start, so a stall shows in the latency of every
   /// acceptance it delayed (no coordinated omission).
-  func openLoop(rate: Double, clients: Int, seconds: Double) async throws -> LoadPhase {
+  func openLoop(
+    _ flow: Flow, rate: Double, clients: Int, seconds: Double
+  ) async throws -> LoadPhase {
     let interval = Duration.seconds(1 / rate)
     let total = Int(rate * seconds)
     let start = ContinuousClock.now + .milliseconds(50)
@@ -173,8 +186,8 @@ struct IntakeLoad: Sendable {
             let scheduled = start + interval * index
             if scheduled > .now { try await Task.sleep(until: scheduled) }
             do {
-              let (submit, accept) = try await acceptance()
-              samples.add(total: ContinuousClock.now - scheduled, submit: submit, accept: accept)
+              let calls = try await acceptance(flow)
+              samples.add(total: ContinuousClock.now - scheduled, calls: calls)
             } catch {
               samples.failed += 1
             }
@@ -189,7 +202,7 @@ struct IntakeLoad: Sendable {
 
   /// The stored size of a case after acceptance, for pgbench's rows.
   func caseBodySize() async throws -> Int {
-    let bytes: [UInt8] = try await acceptedCase().0.serializedBytes()
+    let bytes: [UInt8] = try await acceptedCase(.window).0.serializedBytes()
     return bytes.count
   }
 
@@ -239,27 +252,27 @@ struct IntakeLoad: Sendable {
 /// Durations of one task's acceptances, merged at the end of a phase.
 struct Samples: Sendable {
   var total: [Double] = []
-  var submit: [Double] = []
-  var accept: [Double] = []
+  /// Per call of an acceptance, in call order.
+  var calls: [[Double]] = []
   var failed = 0
 
-  mutating func add(total: Duration, submit: Duration, accept: Duration) {
+  mutating func add(total: Duration, calls durations: [Duration]) {
     self.total.append(total.milliseconds)
-    self.submit.append(submit.milliseconds)
-    self.accept.append(accept.milliseconds)
+    while calls.count < durations.count { calls.append([]) }
+    for (index, duration) in durations.enumerated() { calls[index].append(duration.milliseconds) }
   }
 
   mutating func merge(_ other: Samples) {
     total += other.total
-    submit += other.submit
-    accept += other.accept
+    while calls.count < other.calls.count { calls.append([]) }
+    for (index, sample) in other.calls.enumerated() { calls[index] += sample }
     failed += other.failed
   }
 
   func phase(seconds: Double, offered: Double?) -> LoadPhase {
     LoadPhase(
       completed: total.count, failed: failed, seconds: seconds,
-      acceptance: LoadPhase.summary(total), submit: LoadPhase.summary(submit),
-      accept: LoadPhase.summary(accept), offeredRate: offered)
+      acceptance: LoadPhase.summary(total), calls: calls.map(LoadPhase.summary),
+      offeredRate: offered)
   }
 }

@@ -22,11 +22,12 @@ enum PgBench {
     var description: String
   }
 
-  /// Runs deploy/bench/intake-pgbench.sql against intake's database, as intake's role, on
-  /// copies of intake's tables (same columns and indexes).
-  static func intakeEquivalent(
-    database: DatabaseSettings, clients: Int, seconds: Double, bodySize: Int
-  ) async throws -> Result {
+  /// Runs each of `scripts` (files under deploy/bench/) in turn against intake's database,
+  /// as intake's role, on copies of intake's tables (same columns and indexes).
+  static func intakeEquivalents(
+    _ scripts: [String], database: DatabaseSettings, clients: Int, seconds: Double,
+    bodySize: Int
+  ) async throws -> [Result] {
     try await database.withClient { client in
       for statement in [
         "CREATE TABLE bench_cases (LIKE cases INCLUDING ALL)",
@@ -36,10 +37,11 @@ enum PgBench {
         try await client.query(PostgresQuery(unsafeSQL: statement))
       }
     }
-    let script = TestCluster.repositoryRoot + "/deploy/bench/intake-pgbench.sql"
-    return try run(
-      script: script, database: database, clients: clients, seconds: seconds,
-      variables: ["size": String(bodySize)])
+    return try scripts.map { script in
+      try run(
+        script: TestCluster.repositoryRoot + "/deploy/bench/" + script, database: database,
+        clients: clients, seconds: seconds, variables: ["size": String(bodySize)])
+    }
   }
 
   static func run(

@@ -194,7 +194,8 @@ public struct IntakeFixture: Sendable {
     as caller: Metadata = People.clerk, channel: Hall_Common_V1_Channel = .window,
     applicant: Hall_Intake_V1_Applicant = zhang,
     delivery: Hall_Intake_V1_DeliveryMethod = .windowPickup,
-    ticket: String = "", request: String = UUID().uuidString
+    ticket: String = "", request: String = UUID().uuidString,
+    decision: Hall_Intake_V1_AcceptanceDecision? = nil
   ) async throws -> Hall_Intake_V1_Case {
     try await intake.submitCase(
       .with {
@@ -210,6 +211,7 @@ public struct IntakeFixture: Sendable {
         }
         if channel == .window { $0.windowID = "W03" }
         $0.ticketID = ticket
+        if let decision { $0.decision = decision }
       }, metadata: caller)
   }
 

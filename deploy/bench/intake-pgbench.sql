@@ -1,6 +1,7 @@
--- One acceptance as the database alone would do it, for `hall-bench intake`: the case row
--- written at submission with its outbox row (and the sequencer's wake-up), then rewritten
--- at acceptance with its outbox row. :size is the stored size of an accepted case.
+-- One acceptance in two calls (SubmitCase, then AcceptCase) as the database alone would do
+-- it, for `hall-bench intake`: the case row written at submission with its outbox row (and
+-- the sequencer's wake-up), then rewritten at acceptance with its outbox row. :size is the
+-- stored size of an accepted case.
 SELECT nextval('bench_case_seq') AS n \gset
 BEGIN;
 INSERT INTO bench_cases (case_number, state, open, item_code, department_id, hall_id,

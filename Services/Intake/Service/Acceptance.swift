@@ -51,18 +51,18 @@ struct Acceptance {
     }
   }
 
-  /// Decides acceptance of a received case; returns the timeline action.
+  /// Decides acceptance of a received case, given the item's standing now; returns the
+  /// timeline action.
   func decide(
-    _ kase: inout Hall_Intake_V1_Case, _ request: Request, by principal: Principal,
+    _ kase: inout Hall_Intake_V1_Case, _ request: Request,
+    standing: CatalogReplica.ItemStanding, by principal: Principal,
     calendar: WorkingCalendar, on connection: PostgresConnection, now: Date
   ) async throws -> (action: String, note: String) {
     try CaseAccess.requireState(kase, in: [.received], to: "decide acceptance")
     if kase.hallID.isEmpty { kase.hallID = principal.hallID ?? "" }
     let today = Days.today(now: now)
     let version: Hall_Catalog_V1_ItemVersion
-    switch try await CatalogReplica.item(
-      kase.itemCode, on: today, connection: connection, logger: logger)
-    {
+    switch standing {
     case .inForce(let inForce):
       version = inForce
     case .cancelled(let last):
@@ -248,6 +248,38 @@ struct Acceptance {
       throw ServiceError.failedPrecondition(
         "the applicant broke a shortfall commitment on case \(caseNumber): no shortfall acceptance before \(CivilDate(dayNumber: until))"
       )
+    }
+  }
+}
+
+extension Acceptance.Request {
+  init(_ request: Hall_Intake_V1_AcceptCaseRequest) throws {
+    try self.init(
+      defects: request.defects, shortfallCommitment: request.shortfallCommitment,
+      shortfallWorkingDays: request.shortfallWorkingDays, refusalReason: request.refusalReason,
+      refusalDetail: request.refusalDetail)
+  }
+
+  init(_ decision: Hall_Intake_V1_AcceptanceDecision) throws {
+    try self.init(
+      defects: decision.defects, shortfallCommitment: decision.shortfallCommitment,
+      shortfallWorkingDays: decision.shortfallWorkingDays, refusalReason: decision.refusalReason,
+      refusalDetail: decision.refusalDetail)
+  }
+
+  private init(
+    defects: [Hall_Intake_V1_MaterialDefect], shortfallCommitment: String,
+    shortfallWorkingDays: Int32, refusalReason: Hall_Intake_V1_RefusalReason,
+    refusalDetail: String
+  ) throws {
+    self.init(
+      shortfallCommitment: shortfallCommitment, shortfallWorkingDays: shortfallWorkingDays,
+      refusalReason: refusalReason, refusalDetail: refusalDetail)
+    for (index, defect) in defects.enumerated() {
+      guard self.defects.updateValue(defect.reason, forKey: defect.materialID) == nil else {
+        throw ServiceError.invalidArgument(
+          field: "defects[\(index)].material_id", message: "\(defect.materialID) is listed twice")
+      }
     }
   }
 }

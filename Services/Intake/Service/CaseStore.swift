@@ -27,16 +27,28 @@ enum CaseStore {
   static func lock(
     _ caseNumber: String, on connection: PostgresConnection, logger: Logger
   ) async throws -> Case {
+    try await lockReadingCalendar(caseNumber, on: connection, logger: logger).case
+  }
+
+  /// The case, locked, and the working calendar's revision read in the same round trip, for
+  /// a change that needs both (CalendarSource).
+  static func lockReadingCalendar(
+    _ caseNumber: String, on connection: PostgresConnection, logger: Logger
+  ) async throws -> (case: Case, calendarRevision: Int64) {
     guard !caseNumber.isEmpty else {
       throw ServiceError.invalidArgument(field: "case_number", message: "is required")
     }
     let rows = try await connection.query(
-      "SELECT body FROM cases WHERE case_number = \(caseNumber) FOR UPDATE", logger: logger
+      """
+      SELECT body, (SELECT revision FROM calendar_revision) FROM cases
+      WHERE case_number = \(caseNumber) FOR UPDATE
+      """, logger: logger
     ).collect()
     guard let row = rows.first else {
       throw ServiceError.notFound("case \(caseNumber) does not exist")
     }
-    return try Case(bytea: try row.decode(ByteBuffer.self))
+    let (body, revision) = try row.decode((ByteBuffer, Int64?).self)
+    return (try Case(bytea: body), revision ?? 0)
   }
 
   /// A new case number: the item code, the receipt day and a deployment-wide sequence.
@@ -46,8 +58,12 @@ enum CaseStore {
     let rows = try await connection.query(
       "SELECT nextval('case_number_sequence')", logger: logger
     ).collect()
-    let sequence = try rows[0].decode(Int64.self)
-    return "\(itemCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
+    return caseNumber(itemCode: itemCode, at: instant, sequence: try rows[0].decode(Int64.self))
+  }
+
+  /// The case number of `sequence`, a value of case_number_sequence.
+  static func caseNumber(itemCode: String, at instant: Date, sequence: Int64) -> String {
+    "\(itemCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
   }
 
   /// yyyyMMdd in China Standard Time.
@@ -56,11 +72,23 @@ enum CaseStore {
     return String(format: "%04d%02d%02d", day.year, day.month, day.day)
   }
 
-  /// Appends the timeline entry for `action`, stores the case and writes its event.
+  /// Appends the timeline entry for `action`, stores the case and writes its event; with a
+  /// claim, the case as stored is also the call's answer, written in the same statement.
   static func record(
     _ kase: inout Case, action: String, note: String = "", isNew: Bool = false,
+    answering claim: Idempotency.Claim? = nil,
     on connection: PostgresConnection, logger: Logger, now: Date = Date()
   ) async throws {
+    let event = trace(&kase, action: action, note: note, now: now)
+    try await save(
+      kase, isNew: isNew, events: [event], answering: claim, on: connection, logger: logger)
+  }
+
+  /// Appends the timeline entry for `action` and returns the event telling it, the case as
+  /// it is now, for ``save(_:isNew:events:answering:on:logger:)``.
+  static func trace(
+    _ kase: inout Case, action: String, note: String = "", now: Date
+  ) -> Outbox.Entry {
     let principal = Principal.current
     kase.updateTime = .init(date: now)
     kase.timeline.append(
@@ -72,9 +100,18 @@ enum CaseStore {
         $0.actorRole = principal?.role.rawValue ?? "system"
         $0.note = note
       })
+    return Outbox.Entry(type: "intake.case.\(action)", aggregateID: kase.caseNumber, payload: kase)
+  }
+
+  /// Stores the case with the events of its steps since it was read, in one statement.
+  static func save(
+    _ kase: Case, isNew: Bool, events: [Outbox.Entry], answering claim: Idempotency.Claim?,
+    on connection: PostgresConnection, logger: Logger
+  ) async throws {
     try await Outbox.append(
-      type: "intake.case.\(action)", aggregateID: kase.caseNumber, payload: kase,
-      alongside: try storing(kase, isNew: isNew), on: connection, logger: logger)
+      events, alongside: try storing(kase, isNew: isNew),
+      answering: try claim.map { ($0, try kase.serializedBytes()) }, on: connection,
+      logger: logger)
   }
 
   /// The statement that writes the case's row.

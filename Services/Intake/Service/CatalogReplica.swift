@@ -97,6 +97,39 @@ enum CatalogReplica {
     return .unknown
   }
 
+  /// What a submission reads before it writes, in one round trip: the item's standing on
+  /// `day`, a case number and the working calendar's revision (CalendarSource).
+  struct Submission {
+    var standing: ItemStanding
+    var sequence: Int64
+    var calendarRevision: Int64
+  }
+
+  static func submission(
+    _ code: String, on day: CivilDate, connection: PostgresConnection, logger: Logger
+  ) async throws -> Submission {
+    let rows = try await connection.query(
+      """
+      SELECT nextval('case_number_sequence'), (SELECT revision FROM calendar_revision),
+        v.body, v.cancels
+      FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+        SELECT body, cancels FROM item_versions
+        WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
+        ORDER BY version DESC LIMIT 1) AS v ON true
+      """, logger: logger
+    ).collect()
+    let (sequence, revision, body, cancels) = try rows[0].decode(
+      (Int64, Int64?, ByteBuffer?, Bool?).self)
+    let standing: ItemStanding
+    if let body {
+      let version = try Hall_Catalog_V1_ItemVersion(bytea: body)
+      standing = cancels == true ? .cancelled(version) : .inForce(version)
+    } else {
+      standing = try await item(code, on: day, connection: connection, logger: logger)
+    }
+    return Submission(standing: standing, sequence: sequence, calendarRevision: revision ?? 0)
+  }
+
   /// The bundle version in force on `day`, or why there is none.
   static func bundle(
     _ code: String, on day: CivilDate, connection: PostgresConnection, logger: Logger

@@ -86,6 +86,17 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
       requestID: requestID, method: method, client: db, logger: logger, work)
   }
 
+  /// As above, for work that stores its answer in its last statement (Idempotency.Claim);
+  /// work whose only write that is may run outside a transaction.
+  func once<Response: SwiftProtobuf.Message & Sendable>(
+    _ requestID: String, _ method: String, transaction: Bool = true,
+    _ work: (PostgresConnection, Idempotency.Claim) async throws -> Response
+  ) async throws -> Response {
+    try await Idempotency.once(
+      requestID: requestID, method: method, client: db, logger: logger,
+      transaction: transaction, work)
+  }
+
   /// Loads, locks, changes and records one case; `body` returns the timeline action and note.
   func change(
     _ requestID: String, _ method: String, case caseNumber: String,
@@ -93,12 +104,13 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
       action: String, note: String
     )
   ) async throws -> Hall_Intake_V1_Case {
-    try await once(requestID, method) { connection in
+    try await once(requestID, method) { connection, claim in
       var kase = try await CaseStore.lock(caseNumber, on: connection, logger: logger)
       let now = Date()
       let (action, note) = try await body(&kase, connection, now)
       try await CaseStore.record(
-        &kase, action: action, note: note, on: connection, logger: logger, now: now)
+        &kase, action: action, note: note, answering: claim, on: connection, logger: logger,
+        now: now)
       return kase
     }
   }

@@ -53,13 +53,15 @@ extension IntakeRPC {
       var ticketID = request.ticketID
       for member in members {
         let fields = Set(member.spec.formFields.map(\.key))
-        var kase = try await newCase(
-          version: member, channel: request.channel, applicant: request.applicant,
+        var kase = newCase(
+          version: member,
+          caseNumber: try await CaseStore.newCaseNumber(
+            itemCode: member.itemCode, at: now, on: connection, logger: logger),
+          channel: request.channel, applicant: request.applicant,
           agent: request.hasAgent ? request.agent : nil,
           provided: BundleMaterials.memberIDs(of: brought, in: bundle, member: member),
           form: request.form.filter { fields.contains($0.key) }, delivery: request.delivery,
-          windowID: request.windowID, applicationID: application.id, by: principal, now: now,
-          on: connection)
+          windowID: request.windowID, applicationID: application.id, by: principal, now: now)
         // One visit and one ticket for the whole application.
         if members.first?.itemCode != member.itemCode { kase.visits = [] }
         try await serveTicket(ticketID, for: &kase, by: principal, on: connection)

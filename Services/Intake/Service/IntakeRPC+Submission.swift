@@ -24,20 +24,40 @@ extension IntakeRPC {
       requestID: request.requestID, channel: request.channel, applicant: request.applicant,
       agent: request.hasAgent ? request.agent : nil, delivery: request.delivery,
       windowID: request.windowID, principal: principal, now: now)
-    return try await once(request.requestID, "SubmitCase") { connection in
-      let version = try await itemInForce(request.itemCode, now: now, on: connection)
+    let decision = try request.hasDecision ? Acceptance.Request(request.decision) : nil
+    if decision != nil, principal.role != .clerk {
+      throw ServiceError.permissionDenied("only a clerk decides acceptance")
+    }
+    // Without a ticket to serve, the call's one write is its last statement: no transaction.
+    return try await once(request.requestID, "SubmitCase", transaction: !request.ticketID.isEmpty) {
+      connection, claim in
+      // One round trip reads what the whole call needs; the next writes everything.
+      let read = try await CatalogReplica.submission(
+        request.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
+      let version = try inForce(read.standing, request.itemCode)
       try ApplicationInput.validate(
         materialIDs: request.providedMaterialIds,
         known: Set(version.spec.materials.map(\.id)), field: "provided_material_ids")
       try ApplicationInput.validate(form: request.form, fields: version.spec.formFields)
-      var kase = try await newCase(
-        version: version, channel: request.channel, applicant: request.applicant,
-        agent: request.hasAgent ? request.agent : nil, provided: Set(request.providedMaterialIds),
-        form: request.form, delivery: request.delivery, windowID: request.windowID,
-        by: principal, now: now, on: connection)
+      var kase = newCase(
+        version: version,
+        caseNumber: CaseStore.caseNumber(
+          itemCode: version.itemCode, at: now, sequence: read.sequence),
+        channel: request.channel,
+        applicant: request.applicant, agent: request.hasAgent ? request.agent : nil,
+        provided: Set(request.providedMaterialIds), form: request.form,
+        delivery: request.delivery, windowID: request.windowID, by: principal, now: now)
       try await serveTicket(request.ticketID, for: &kase, by: principal, on: connection)
-      try await CaseStore.record(
-        &kase, action: "received", isNew: true, on: connection, logger: logger, now: now)
+      var events = [CaseStore.trace(&kase, action: "received", now: now)]
+      if let decision {
+        let calendar = try await calendars.calendar(
+          revision: read.calendarRevision, on: connection, logger: logger)
+        events += try await accept(
+          &kase, decision, standing: read.standing, by: principal, calendar: calendar,
+          on: connection, now: now)
+      }
+      try await CaseStore.save(
+        kase, isNew: true, events: events, answering: claim, on: connection, logger: logger)
       return kase
     }
   }
@@ -46,9 +66,16 @@ extension IntakeRPC {
   func itemInForce(_ code: String, now: Date, on connection: PostgresConnection) async throws
     -> Hall_Catalog_V1_ItemVersion
   {
-    switch try await CatalogReplica.item(
-      code, on: Days.today(now: now), connection: connection, logger: logger)
-    {
+    try inForce(
+      try await CatalogReplica.item(
+        code, on: Days.today(now: now), connection: connection, logger: logger), code)
+  }
+
+  /// The version in force of an item standing so, or the precise reason there is none.
+  func inForce(_ standing: CatalogReplica.ItemStanding, _ code: String) throws
+    -> Hall_Catalog_V1_ItemVersion
+  {
+    switch standing {
     case .inForce(let version):
       return version
     case .cancelled(let last):
@@ -64,13 +91,13 @@ extension IntakeRPC {
 
   /// A received case of `version`, not stored yet.
   func newCase(
-    version: Hall_Catalog_V1_ItemVersion, channel: Hall_Common_V1_Channel,
+    version: Hall_Catalog_V1_ItemVersion, caseNumber: String, channel: Hall_Common_V1_Channel,
     applicant: Hall_Intake_V1_Applicant, agent: Hall_Intake_V1_AgentMandate?,
     provided: Set<String>, form: [String: String], delivery: Hall_Intake_V1_Delivery,
-    windowID: String, applicationID: String = "", by principal: Principal, now: Date,
-    on connection: PostgresConnection
-  ) async throws -> Hall_Intake_V1_Case {
+    windowID: String, applicationID: String = "", by principal: Principal, now: Date
+  ) -> Hall_Intake_V1_Case {
     var kase = Hall_Intake_V1_Case.with {
+      $0.caseNumber = caseNumber
       $0.itemCode = version.itemCode
       $0.channel = channel
       $0.applicant = applicant
@@ -86,8 +113,6 @@ extension IntakeRPC {
         $0.windowID = windowID
       }
     }
-    kase.caseNumber = try await CaseStore.newCaseNumber(
-      itemCode: version.itemCode, at: now, on: connection, logger: logger)
     Acceptance.adopt(version, into: &kase, provided: provided)
     if channel == .window {
       kase.visits.append(
@@ -129,36 +154,54 @@ extension IntakeRPC {
   func acceptCase(
     request: Hall_Intake_V1_AcceptCaseRequest, context: ServerContext
   ) async throws -> Hall_Intake_V1_Case {
-    var decision = Acceptance.Request(
-      shortfallCommitment: request.shortfallCommitment,
-      shortfallWorkingDays: request.shortfallWorkingDays, refusalReason: request.refusalReason,
-      refusalDetail: request.refusalDetail)
-    for (index, defect) in request.defects.enumerated() {
-      guard decision.defects.updateValue(defect.reason, forKey: defect.materialID) == nil else {
-        throw ServiceError.invalidArgument(
-          field: "defects[\(index)].material_id", message: "\(defect.materialID) is listed twice")
-      }
-    }
-    return try await once(request.requestID, "AcceptCase") { connection in
-      var kase = try await CaseStore.lock(request.caseNumber, on: connection, logger: logger)
+    let decision = try Acceptance.Request(request)
+    return try await once(request.requestID, "AcceptCase") { connection, claim in
+      let now = Date()
+      var (kase, calendarRevision) = try await CaseStore.lockReadingCalendar(
+        request.caseNumber, on: connection, logger: logger)
       let principal = try CaseAccess.requireClerk(kase)
-      try await accept(&kase, decision, by: principal, on: connection)
+      let standing = try await CatalogReplica.item(
+        kase.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
+      let calendar = try await calendars.calendar(
+        revision: calendarRevision, on: connection, logger: logger)
+      let events = try await accept(
+        &kase, decision, standing: standing, by: principal, calendar: calendar, on: connection,
+        now: now)
+      try await CaseStore.save(
+        kase, isNew: false, events: events, answering: claim, on: connection, logger: logger)
       return kase
     }
   }
 
-  /// Decides and records acceptance; an on-the-spot item is decided in the same step
-  /// (INT-6: 即办件 are decided at once, by the accepting window).
+  /// Decides and records acceptance of a locked case on its own (a one-thing application's
+  /// sub-cases), against the item version in force now.
   func accept(
     _ kase: inout Hall_Intake_V1_Case, _ decision: Acceptance.Request, by principal: Principal,
     on connection: PostgresConnection
   ) async throws {
     let now = Date()
+    let standing = try await CatalogReplica.item(
+      kase.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
     let calendar = try await calendars.calendar(on: connection, logger: logger)
+    let events = try await accept(
+      &kase, decision, standing: standing, by: principal, calendar: calendar, on: connection,
+      now: now)
+    try await CaseStore.save(
+      kase, isNew: false, events: events, answering: nil, on: connection, logger: logger)
+  }
+
+  /// Decides acceptance against the item's standing now and traces each step, returning
+  /// their events; an on-the-spot item is decided in the same step (INT-6: 即办件 are decided
+  /// at once, by the accepting window).
+  func accept(
+    _ kase: inout Hall_Intake_V1_Case, _ decision: Acceptance.Request,
+    standing: CatalogReplica.ItemStanding, by principal: Principal, calendar: WorkingCalendar,
+    on connection: PostgresConnection, now: Date
+  ) async throws -> [Outbox.Entry] {
     let (action, note) = try await acceptance.decide(
-      &kase, decision, by: principal, calendar: calendar, on: connection, now: now)
-    try await CaseStore.record(
-      &kase, action: action, note: note, on: connection, logger: logger, now: now)
+      &kase, decision, standing: standing, by: principal, calendar: calendar, on: connection,
+      now: now)
+    var events = [CaseStore.trace(&kase, action: action, note: note, now: now)]
     if action == "accepted", kase.category == .onTheSpot {
       kase.state = .approved
       kase.decision = .with {
@@ -167,9 +210,9 @@ extension IntakeRPC {
         $0.time = .init(date: now)
         $0.decidedBy = principal.subject
       }
-      try await CaseStore.record(
-        &kase, action: "decided", note: "on the spot", on: connection, logger: logger, now: now)
+      events.append(CaseStore.trace(&kase, action: "decided", note: "on the spot", now: now))
     }
+    return events
   }
 
   func submitCorrection(

@@ -38,8 +38,9 @@ extension IntakeRPC {
       let day = Days.today(now: now)
       // Numbers are handed out one at a time per hall, in issue order.
       let lockKey = "hall.tickets.\(hall)"
-      try await connection.query(
-        "SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
+      _ = try await connection.query(
+        "SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger
+      ).collect()
       let rows = try await connection.query(
         """
         SELECT coalesce(max(sequence), 0) + 1 FROM tickets

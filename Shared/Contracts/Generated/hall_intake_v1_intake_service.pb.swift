@@ -209,11 +209,49 @@ public nonisolated struct Hall_Intake_V1_SubmitCaseRequest: @unchecked Sendable 
     set {_uniqueStorage()._ticketID = newValue}
   }
 
+  /// At the window, the clerk may decide acceptance in the same call [收件即受理]: the case
+  /// is received and decided at once, in one transaction, against the same version in force,
+  /// exactly as AcceptCase would decide it (the timeline and the feed show both steps). Unset,
+  /// the case waits as received for AcceptCase. A clerk's call only.
+  public var decision: Hall_Intake_V1_AcceptanceDecision {
+    get {_storage._decision ?? Hall_Intake_V1_AcceptanceDecision()}
+    set {_uniqueStorage()._decision = newValue}
+  }
+  /// Returns true if `decision` has been explicitly set.
+  public var hasDecision: Bool {_storage._decision != nil}
+  /// Clears the value of `decision`. Subsequent reads from it will return its default value.
+  public mutating func clearDecision() {_uniqueStorage()._decision = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// What the clerk decides on the materials brought: AcceptCase's decision, for SubmitCase.
+public nonisolated struct Hall_Intake_V1_AcceptanceDecision: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Materials the clerk finds not acceptable.
+  public var defects: [Hall_Intake_V1_MaterialDefect] = []
+
+  /// As AcceptCaseRequest.shortfall_commitment.
+  public var shortfallCommitment: String = String()
+
+  /// As AcceptCaseRequest.shortfall_working_days.
+  public var shortfallWorkingDays: Int32 = 0
+
+  /// As AcceptCaseRequest.refusal_reason and refusal_detail.
+  public var refusalReason: Hall_Intake_V1_RefusalReason = .unspecified
+
+  public var refusalDetail: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Hall_Intake_V1_AcceptCaseRequest: Sendable {
@@ -886,7 +924,7 @@ nonisolated extension Hall_Intake_V1_ListTicketsResponse: SwiftProtobuf.Message,
 
 nonisolated extension Hall_Intake_V1_SubmitCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitCaseRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}item_code\0\u{1}channel\0\u{1}applicant\0\u{1}agent\0\u{3}provided_material_ids\0\u{1}form\0\u{1}delivery\0\u{3}window_id\0\u{3}ticket_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}item_code\0\u{1}channel\0\u{1}applicant\0\u{1}agent\0\u{3}provided_material_ids\0\u{1}form\0\u{1}delivery\0\u{3}window_id\0\u{3}ticket_id\0\u{1}decision\0")
 
   fileprivate class _StorageClass {
     var _requestID: String = String()
@@ -899,6 +937,7 @@ nonisolated extension Hall_Intake_V1_SubmitCaseRequest: SwiftProtobuf.Message, S
     var _delivery: Hall_Intake_V1_Delivery? = nil
     var _windowID: String = String()
     var _ticketID: String = String()
+    var _decision: Hall_Intake_V1_AcceptanceDecision? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -919,6 +958,7 @@ nonisolated extension Hall_Intake_V1_SubmitCaseRequest: SwiftProtobuf.Message, S
       _delivery = source._delivery
       _windowID = source._windowID
       _ticketID = source._ticketID
+      _decision = source._decision
     }
   }
 
@@ -947,6 +987,7 @@ nonisolated extension Hall_Intake_V1_SubmitCaseRequest: SwiftProtobuf.Message, S
         case 8: try { try decoder.decodeSingularMessageField(value: &_storage._delivery) }()
         case 9: try { try decoder.decodeSingularStringField(value: &_storage._windowID) }()
         case 10: try { try decoder.decodeSingularStringField(value: &_storage._ticketID) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._decision) }()
         default: break
         }
       }
@@ -989,6 +1030,9 @@ nonisolated extension Hall_Intake_V1_SubmitCaseRequest: SwiftProtobuf.Message, S
       if !_storage._ticketID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._ticketID, fieldNumber: 10)
       }
+      try { if let v = _storage._decision {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1008,10 +1052,61 @@ nonisolated extension Hall_Intake_V1_SubmitCaseRequest: SwiftProtobuf.Message, S
         if _storage._delivery != rhs_storage._delivery {return false}
         if _storage._windowID != rhs_storage._windowID {return false}
         if _storage._ticketID != rhs_storage._ticketID {return false}
+        if _storage._decision != rhs_storage._decision {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hall_Intake_V1_AcceptanceDecision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AcceptanceDecision"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}defects\0\u{3}shortfall_commitment\0\u{3}shortfall_working_days\0\u{3}refusal_reason\0\u{3}refusal_detail\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.defects) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.shortfallCommitment) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.shortfallWorkingDays) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.refusalReason) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.refusalDetail) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.defects.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.defects, fieldNumber: 1)
+    }
+    if !self.shortfallCommitment.isEmpty {
+      try visitor.visitSingularStringField(value: self.shortfallCommitment, fieldNumber: 2)
+    }
+    if self.shortfallWorkingDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.shortfallWorkingDays, fieldNumber: 3)
+    }
+    if self.refusalReason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.refusalReason, fieldNumber: 4)
+    }
+    if !self.refusalDetail.isEmpty {
+      try visitor.visitSingularStringField(value: self.refusalDetail, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hall_Intake_V1_AcceptanceDecision, rhs: Hall_Intake_V1_AcceptanceDecision) -> Bool {
+    if lhs.defects != rhs.defects {return false}
+    if lhs.shortfallCommitment != rhs.shortfallCommitment {return false}
+    if lhs.shortfallWorkingDays != rhs.shortfallWorkingDays {return false}
+    if lhs.refusalReason != rhs.refusalReason {return false}
+    if lhs.refusalDetail != rhs.refusalDetail {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

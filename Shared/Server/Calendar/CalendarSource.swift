@@ -24,6 +24,14 @@ public final class CalendarSource: Sendable {
       "SELECT revision FROM calendar_revision", logger: logger
     ).collect()
     let revision = try rows.first?.decode(Int64.self) ?? 0
+    return try await calendar(revision: revision, on: connection, logger: logger)
+  }
+
+  /// The calendar of `revision`, which the caller read on `connection` with another query
+  /// (saving the round trip on a hot path).
+  public func calendar(revision: Int64, on connection: PostgresConnection, logger: Logger)
+    async throws -> WorkingCalendar
+  {
     if let hit = cached.withLock({ $0 }), hit.revision == revision { return hit.calendar }
     let calendar = try await Self.load(on: connection, logger: logger)
     cached.withLock { $0 = (revision, calendar) }
