@@ -32,19 +32,17 @@ public enum Migrator {
     }
     let lockKey = "hall.migrations.\(schema)"
     try await client.withConnection { connection in
-      _ = try await connection.query(
-        "SELECT pg_advisory_lock(hashtext(\(lockKey)))", logger: logger
-      ).collect()
+      try await connection.perform(
+        "SELECT pg_advisory_lock(hashtext(\(lockKey)))", logger: logger)
       do {
         try await apply(migrations, schema: schema, connection: connection, logger: logger)
       } catch {
-        _ = try? await connection.query(
+        try? await connection.perform(
           "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
         throw error
       }
-      _ = try await connection.query(
-        "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger
-      ).collect()
+      try await connection.perform(
+        "SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
     }
   }
 

@@ -1,3 +1,4 @@
+import HallDatabase
 public import Logging
 public import PostgresNIO
 public import SwiftProtobuf
@@ -83,11 +84,7 @@ extension Outbox {
       entries.isEmpty
       ? "1" : "pg_notify(\(placeholder(OutboxChannels.appended)) || current_schema(), '')"
     let sql = "WITH \(parts.joined(separator: ", ")) SELECT \(notify)"
-    // Read to the end: a statement that returns a row is handed back before it has run, and
-    // an error in its writes (a key already taken) would otherwise go unseen while COMMIT
-    // quietly rolls the transaction back.
-    _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-      .collect()
+    try await connection.perform(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
   }
 }
 

@@ -108,20 +108,21 @@ enum CaseStore {
     _ kase: Case, isNew: Bool, events: [Outbox.Entry], answering claim: Idempotency.Claim?,
     on connection: PostgresConnection, logger: Logger
   ) async throws {
+    // The row's body and the call's answer are the same bytes: serialized once.
+    let bytes: [UInt8] = try kase.serializedBytes()
     try await Outbox.append(
-      events, alongside: try storing(kase, isNew: isNew),
-      answering: try claim.map { ($0, try kase.serializedBytes()) }, on: connection,
-      logger: logger)
+      events, alongside: storing(kase, body: bytes, isNew: isNew),
+      answering: claim.map { ($0, bytes) }, on: connection, logger: logger)
   }
 
-  /// The statement that writes the case's row.
-  static func storing(_ kase: Case, isNew: Bool) throws -> PostgresQuery {
+  /// The statement that writes the case's row, `body` being the case serialized.
+  static func storing(_ kase: Case, body bytes: [UInt8], isNew: Bool) -> PostgresQuery {
     let open = !isFinished(kase.state)
     let due: Date? = kase.hasDeadline && open ? kase.deadline.dueTime.date : nil
     let shortfallDeadline: Date? =
       kase.hasShortfall && !kase.shortfall.hasSuppliedTime && open
       ? kase.shortfall.supplementDeadline.date : nil
-    let body = try kase.bytea()
+    let body = ByteBuffer(bytes: bytes)
     let state = Int16(kase.state.rawValue)
     if isNew {
       return """

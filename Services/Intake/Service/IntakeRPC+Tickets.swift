@@ -38,9 +38,8 @@ extension IntakeRPC {
       let day = Days.today(now: now)
       // Numbers are handed out one at a time per hall, in issue order.
       let lockKey = "hall.tickets.\(hall)"
-      _ = try await connection.query(
-        "SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger
-      ).collect()
+      try await connection.perform(
+        "SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
       let rows = try await connection.query(
         """
         SELECT coalesce(max(sequence), 0) + 1 FROM tickets
