@@ -9,7 +9,10 @@ extension PostgresConnection {
   /// taken by a data-modifying WITH, a deadlock on a lock) reaches only a reader of the rows.
   /// Unread, it passes unseen, and COMMIT then quietly rolls the transaction back. A
   /// statement that returns no rows is awaited to its end by `query` itself.
+  ///
+  /// The statement is prepared (``prepared(_:logger:)``): its text must be fixed at the call
+  /// site.
   public func perform(_ statement: PostgresQuery, logger: Logger) async throws {
-    _ = try await query(statement, logger: logger).collect()
+    _ = try await prepared(statement, logger: logger)
   }
 }

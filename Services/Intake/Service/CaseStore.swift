@@ -38,12 +38,11 @@ enum CaseStore {
     guard !caseNumber.isEmpty else {
       throw ServiceError.invalidArgument(field: "case_number", message: "is required")
     }
-    let rows = try await connection.query(
+    let rows = try await connection.prepared(
       """
       SELECT body, (SELECT revision FROM calendar_revision) FROM cases
       WHERE case_number = \(caseNumber) FOR UPDATE
-      """, logger: logger
-    ).collect()
+      """, logger: logger)
     guard let row = rows.first else {
       throw ServiceError.notFound("case \(caseNumber) does not exist")
     }

@@ -108,7 +108,7 @@ enum CatalogReplica {
   static func submission(
     _ code: String, on day: CivilDate, connection: PostgresConnection, logger: Logger
   ) async throws -> Submission {
-    let rows = try await connection.query(
+    let rows = try await connection.prepared(
       """
       SELECT nextval('case_number_sequence'), (SELECT revision FROM calendar_revision),
         v.body, v.cancels
@@ -116,8 +116,7 @@ enum CatalogReplica {
         SELECT body, cancels FROM item_versions
         WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
         ORDER BY version DESC LIMIT 1) AS v ON true
-      """, logger: logger
-    ).collect()
+      """, logger: logger)
     let (sequence, revision, body, cancels) = try rows[0].decode(
       (Int64, Int64?, ByteBuffer?, Bool?).self)
     let standing: ItemStanding

@@ -128,12 +128,11 @@ public final class OutboxFeed: Sendable {
       // last vacuum: a bitmap scan visits all of them on every pass, so a pass costs more
       // the busier the outbox is. An index scan in id order marks them dead as it passes,
       // and later passes skip them.
-      let locked = try await connection.query(
+      let locked = try await connection.prepared(
         """
         SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey))),
           set_config('enable_bitmapscan', 'off', true)
-        """, logger: logger
-      ).collect()
+        """, logger: logger)
       guard let row = locked.first else { return 0 }
       let (acquired, _) = try row.decode((Bool, String).self)
       guard acquired else { return 0 }
@@ -143,7 +142,7 @@ public final class OutboxFeed: Sendable {
       // producer's entire history, on every pass. Open streams are notified by the same
       // statement (when it numbered anything): a pass is on the way of every event, and each
       // of its round trips adds to every event's lag.
-      let rows = try await connection.query(
+      let rows = try await connection.prepared(
         """
         WITH base AS (SELECT coalesce(max(position), 0) AS b FROM outbox),
         next AS (
@@ -156,8 +155,7 @@ public final class OutboxFeed: Sendable {
         SELECT count(*)::int8, CASE WHEN count(*) > 0
           THEN pg_notify(\(OutboxChannels.numbered) || current_schema(), '') END
         FROM numbered
-        """, logger: logger
-      ).collect()
+        """, logger: logger)
       return Int(try rows[0].decode(Int64.self))
     }
   }
