@@ -25,9 +25,10 @@ struct IntakeBench: AsyncParsableCommand {
       window's acceptance (SubmitCase with the decision) at its peak (closed loop, --clients \
       concurrent); the same for SubmitCase then AcceptCase; one Health.Check per acceptance \
       (the transport's ceiling); an open loop of window acceptances at --load of their peak, \
-      timed from each scheduled start; then pgbench with deploy/bench/intake-window-pgbench.sql \
-      and deploy/bench/intake-pgbench.sql. Targets: throughput ≥ 60 % of pgbench's; p99 ≤ 25 ms \
-      at 70 % of peak.
+      timed from each scheduled start; then pgbench -M prepared (the services prepare their \
+      statements too) with deploy/bench/intake-window-pgbench.sql and \
+      deploy/bench/intake-pgbench.sql, and the window's script again with -M extended. \
+      Targets: throughput ≥ 60 % of pgbench's; p99 ≤ 25 ms at 70 % of peak.
       """)
 
   @Option(help: "Concurrent clients (and pgbench connections).")
@@ -91,14 +92,16 @@ struct IntakeBench: AsyncParsableCommand {
     progress("pgbench")
     let bodySize = try await hall.caseBodySize()
     let pg = try await PgBench.intakeEquivalents(
-      ["intake-window-pgbench.sql", "intake-pgbench.sql"], database: intake.database,
-      clients: clients, seconds: seconds, bodySize: bodySize)
+      [
+        ("intake-window-pgbench.sql", .prepared), ("intake-pgbench.sql", .prepared),
+        ("intake-window-pgbench.sql", .extended),
+      ], database: intake.database, clients: clients, seconds: seconds, bodySize: bodySize)
     try await intake.stop()
 
     let report = IntakeBenchReport(
       clients: clients, seconds: seconds, window: window, twoCalls: peaks[.twoCalls]!,
       transportOnly: floor, paced: paced, pgbenchWindow: pg[0], pgbenchTwoCalls: pg[1],
-      caseBodyBytes: bodySize)
+      pgbenchWindowUnprepared: pg[2], caseBodyBytes: bodySize)
     report.print()
     if json { emit(try jsonLine(report)) }
   }
@@ -139,6 +142,9 @@ struct IntakeBenchReport: Sendable, Codable {
   var paced: LoadPhase
   var pgbenchWindow: PgBench.Result
   var pgbenchTwoCalls: PgBench.Result
+  /// The window's script with every statement parsed and planned on each run: the yardstick
+  /// before the services prepared their statements, kept for comparison with earlier runs.
+  var pgbenchWindowUnprepared: PgBench.Result
   var caseBodyBytes: Int
 
   var ratio: Double { window.throughput / pgbenchWindow.transactionsPerSecond }
@@ -173,7 +179,10 @@ struct IntakeBenchReport: Sendable, Codable {
     peak(window)
     versus(
       pgbenchWindow, ratio,
-      rows: "case + its two outbox rows in one transaction, \(clients) connections")
+      rows: "case + its two outbox rows in one transaction, \(clients) connections, -M prepared")
+    emit(
+      "  unprepared      \(fixed(pgbenchWindowUnprepared.transactionsPerSecond, 0)) scripts/s with -M extended: \(fixed(window.throughput / pgbenchWindowUnprepared.transactionsPerSecond * 100, 0)) % of it"
+    )
     emit(
       "  transport only  \(fixed(transportOnly.throughput, 0)) health checks/s, the ceiling for one call: \(fixed(transportOnly.throughput / pgbenchWindow.transactionsPerSecond * 100, 0)) % of pgbench"
     )
@@ -195,6 +204,6 @@ struct IntakeBenchReport: Sendable, Codable {
     }
     versus(
       pgbenchTwoCalls, twoCallRatio,
-      rows: "case + outbox, inserted then updated: two transactions")
+      rows: "case + outbox, inserted then updated: two transactions, -M prepared")
   }
 }

@@ -22,11 +22,21 @@ enum PgBench {
     var description: String
   }
 
-  /// Runs each of `scripts` (files under deploy/bench/) in turn against intake's database,
-  /// as intake's role, on copies of intake's tables (same columns and indexes).
+  /// How pgbench sends its statements (`-M`).
+  enum Mode: String, Sendable, Codable {
+    /// Each statement parsed and planned on every run, as PostgresNIO's `query` does.
+    case extended
+    /// Each statement parsed once per connection, as the services' fixed-text statements are
+    /// (HallDatabase's `prepared`).
+    case prepared
+  }
+
+  /// Runs each of `scripts` (files under deploy/bench/, with the mode to send them in)
+  /// in turn against intake's database, as intake's role, on copies of intake's tables (same
+  /// columns and indexes).
   static func intakeEquivalents(
-    _ scripts: [String], database: DatabaseSettings, clients: Int, seconds: Double,
-    bodySize: Int
+    _ scripts: [(file: String, mode: Mode)], database: DatabaseSettings, clients: Int,
+    seconds: Double, bodySize: Int
   ) async throws -> [Result] {
     try await database.withClient { client in
       for statement in [
@@ -39,18 +49,19 @@ enum PgBench {
     }
     return try scripts.map { script in
       try run(
-        script: TestCluster.repositoryRoot + "/deploy/bench/" + script, database: database,
-        clients: clients, seconds: seconds, variables: ["size": String(bodySize)])
+        script: TestCluster.repositoryRoot + "/deploy/bench/" + script.file,
+        mode: script.mode, database: database, clients: clients, seconds: seconds,
+        variables: ["size": String(bodySize)])
     }
   }
 
   static func run(
-    script: String, database: DatabaseSettings, clients: Int, seconds: Double,
-    variables: [String: String]
+    script: String, mode: Mode, database: DatabaseSettings, clients: Int,
+    seconds: Double, variables: [String: String]
   ) throws -> Result {
     let executable = try locate()
     var arguments = [
-      "-n", "-M", "extended", "-c", String(clients), "-j", String(min(clients, 2)), "-T",
+      "-n", "-M", mode.rawValue, "-c", String(clients), "-j", String(min(clients, 2)), "-T",
       String(Int(seconds.rounded(.up))), "-f", script, "-h", database.host, "-p",
       String(database.port), "-U", database.username,
     ]

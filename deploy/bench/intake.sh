@@ -3,7 +3,8 @@
 # window in one call (SubmitCase with the clerk's decision), and as SubmitCase then
 # AcceptCase — then latency at 70 % of the window's peak in an open loop, then pgbench running
 # the same rows (deploy/bench/intake-window-pgbench.sql, deploy/bench/intake-pgbench.sql) at
-# the same concurrency, in the same run. Builds in release mode, then runs against a
+# the same concurrency, in the same run, with prepared statements as the services use (and
+# the window's script once more unprepared). Builds in release mode, then runs against a
 # throw-away PostgreSQL cluster of its own (never a running deployment). Extra arguments go
 # to `hall-bench intake`.
 #
