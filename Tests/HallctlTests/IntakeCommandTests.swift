@@ -108,6 +108,39 @@ struct IntakeCommandTests {
     }
   }
 
+  @Test("at the window a case is received and decided in one call [收件即受理]")
+  func receivedAndDecided() async throws {
+    try await Hall.with { hall in
+      let submit =
+        ["intake", "case", "submit", "--item", IntakeFixture.promisedItem, "--window", "W03"]
+        + Self.zhang + Self.form + ["--json"]
+      let accepted = try Hall_Intake_V1_Case(
+        jsonString: try await hall.run(
+          Tokens.clerk, submit + ["--material", "m1", "--material", "m3", "--accept"]
+        ).out)
+      #expect(accepted.state == .accepted && accepted.deadline.hasDueTime)
+      #expect(accepted.timeline.map(\.action).suffix(2) == ["received", "accepted"])
+
+      // A defect given with the submission is the decision: one notice, in the same call.
+      let noticed = try Hall_Intake_V1_Case(
+        jsonString: try await hall.run(
+          Tokens.clerk,
+          submit + ["--material", "m1", "--material", "m3", "--defect", "m3=健康证明已过期"]
+        ).out)
+      #expect(noticed.state == .correctionRequested)
+      #expect(noticed.correctionNotices.last?.items.map(\.materialID) == ["m3"])
+
+      // An applicant online cannot decide; nothing is stored.
+      let before = try await hall.fixture.count("cases")
+      let denied = try await hall.refused(
+        Tokens.zhang,
+        ["intake", "case", "submit", "--item", IntakeFixture.promisedItem, "--channel", "pc"]
+          + Self.zhang + Self.form + ["--material", "m1", "--material", "m3", "--accept"])
+      #expect(denied.hasPrefix("error: PERMISSION_DENIED: "))
+      #expect(try await hall.fixture.count("cases") == before)
+    }
+  }
+
   @Test("refusals: by the clerk with a reason, and by the service as it worded them")
   func refusals() async throws {
     try await Hall.with { hall in

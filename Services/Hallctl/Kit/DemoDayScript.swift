@@ -71,21 +71,17 @@ struct DemoDay {
 
     // A food business licence with a shortfall [容缺]: the health certificate follows later.
     var ticket = try await callNext()
-    var food = try await submit(
-      Self.foodLicence, applicant: Self.company, leaving: ["m4"], ticket: ticket.id)
-    food = try await intake.acceptCase(
-      .with {
-        $0.requestID = Self.request()
-        $0.caseNumber = food.caseNumber
-        $0.shortfallCommitment = "承诺 5 个工作日内补交从业人员健康证明"
-      }, metadata: people.clerk)
+    // Each is received and decided in one call [收件即受理].
+    let food = try await submit(
+      Self.foodLicence, applicant: Self.company, leaving: ["m4"], ticket: ticket.id,
+      decision: .with { $0.shortfallCommitment = "承诺 5 个工作日内补交从业人员健康证明" })
     step("\(food.caseNumber) \(Self.foodLicence) accepted with a shortfall (m4 promised)")
 
     // Company registration, on the spot [即办件]: decided, issued and handed over at once.
     ticket = try await callNext()
     var registration = try await submit(
-      Self.companyRegistration, applicant: Self.li, leaving: [], ticket: ticket.id)
-    registration = try await accept(registration)
+      Self.companyRegistration, applicant: Self.li, leaving: [], ticket: ticket.id,
+      decision: .init())
     registration = try await issue(registration, "营业执照")
     registration = try await deliver(registration)
     step("\(registration.caseNumber) \(Self.companyRegistration) decided on the spot, delivered")
@@ -93,19 +89,16 @@ struct DemoDay {
 
     // A hygiene licence with a defective copy: one notice lists it [一次告知].
     ticket = try await callNext()
-    var hygiene = try await submit(
-      Self.hygieneLicence, applicant: Self.zhang, leaving: [], ticket: ticket.id)
-    hygiene = try await intake.acceptCase(
-      .with {
-        $0.requestID = Self.request()
-        $0.caseNumber = hygiene.caseNumber
+    let hygiene = try await submit(
+      Self.hygieneLicence, applicant: Self.zhang, leaving: [], ticket: ticket.id,
+      decision: .with {
         $0.defects = [
           .with {
             $0.materialID = "m4"
             $0.reason = "卫生检测报告已超出有效期，请重新提供"
           }
         ]
-      }, metadata: people.clerk)
+      })
     step("\(hygiene.caseNumber) \(Self.hygieneLicence) one correction notice (m4)")
 
     // Opening a restaurant [一件事]: one form, one set of materials, a case per department.
@@ -291,11 +284,13 @@ struct DemoDay {
       }, metadata: people.clerk)
   }
 
-  /// Submits at the window with every required material but `leaving`, the form filled.
-  /// Promised items' results go by free post, so that the applicant's one visit is the only
-  /// one [最多跑一次]; an on-the-spot result is handed over in the same sitting.
+  /// Submits at the window with every required material but `leaving`, the form filled, and
+  /// the clerk's acceptance decision when given. Promised items' results go by free post, so
+  /// that the applicant's one visit is the only one [最多跑一次]; an on-the-spot result is
+  /// handed over in the same sitting.
   func submit(
-    _ item: String, applicant: Hall_Intake_V1_Applicant, leaving: Set<String>, ticket: String
+    _ item: String, applicant: Hall_Intake_V1_Applicant, leaving: Set<String>, ticket: String,
+    decision: Hall_Intake_V1_AcceptanceDecision? = nil
   ) async throws -> Hall_Intake_V1_Case {
     let spec = try await catalog.getGuide(.with { $0.itemCode = item }).version.spec
     var form: [String: String] = [:]
@@ -320,6 +315,7 @@ struct DemoDay {
         }
         $0.windowID = Self.window
         $0.ticketID = ticket
+        if let decision { $0.decision = decision }
       }, metadata: people.clerk)
   }
 

@@ -79,25 +79,18 @@ struct IntakeApplicationCommand: AsyncParsableCommand {
     @Argument(help: "Application id, e.g. KBCG-20260928-0003.")
     var applicationID: String
 
-    @Option(name: .customLong("defect"), help: "material=reason, repeat per material.")
-    var defects: [String] = []
-
-    @Option(help: "The applicant's written commitment to supply missing materials later.")
-    var shortfallCommitment = ""
-
-    @Option(help: "Working days to supply them (the deployment's default when 0).")
-    var shortfallDays: Int32 = 0
+    @OptionGroup var acceptance: AcceptanceOptions
 
     func run() async throws {
-      let defects = try IntakeCommand.defects(defects)
+      let decision = try acceptance.decision()
       try await IntakeCommand.withIntake(connection) { intake in
         let application = try await intake.acceptBundleApplication(
           .with {
             $0.requestID = write.id
             $0.applicationID = applicationID
-            $0.defects = defects
-            $0.shortfallCommitment = shortfallCommitment
-            $0.shortfallWorkingDays = shortfallDays
+            $0.defects = decision.defects
+            $0.shortfallCommitment = decision.shortfallCommitment
+            $0.shortfallWorkingDays = decision.shortfallWorkingDays
           })
         try IntakeApplicationCommand.show(application, connection.json)
       }

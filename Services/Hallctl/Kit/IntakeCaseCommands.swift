@@ -22,10 +22,16 @@ struct IntakeCaseCommand: AsyncParsableCommand {
         refused. The request may come from a file in the contract's JSON form \
         (SubmitCaseRequest), the flags adding to it.
 
-        Example:
+        At the window the clerk may decide acceptance in the same call [收件即受理]: --accept, \
+        or any of --defect, --shortfall-commitment and --shortfall-days, as `hallctl intake \
+        case accept` takes them.
+
+        Examples:
           hallctl intake case submit --item HL-SCJG-004 --window W03 \\
             --applicant-id 410102199003071230 --applicant-name 张三 --phone 13800001111 \\
             --material m1 --material m3 --form enterprise_name=郑州好味餐饮有限公司
+          hallctl intake case submit --item HL-SCJG-001 --window W03 --accept \\
+            --applicant-id 410102199003071230 --applicant-name 张三 --material m1
         """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -36,10 +42,16 @@ struct IntakeCaseCommand: AsyncParsableCommand {
 
     @OptionGroup var submission: SubmissionOptions
 
+    @Flag(help: "Decide acceptance in the same call (a clerk at the window).")
+    var accept = false
+
+    @OptionGroup var acceptance: AcceptanceOptions
+
     func run() async throws {
       var request = try submission.request(
         Hall_Intake_V1_SubmitCaseRequest.self, requestID: write.id)
       if let item { request.itemCode = item }
+      if accept || acceptance.given { request.decision = try acceptance.decision() }
       try await IntakeCommand.change(connection) { try await $0.submitCase(request) }
     }
   }
@@ -62,26 +74,18 @@ struct IntakeCaseCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var target: CaseTarget
-
-    @Option(name: .customLong("defect"), help: "material=reason, repeat per material.")
-    var defects: [String] = []
-
-    @Option(help: "The applicant's written commitment to supply missing materials later.")
-    var shortfallCommitment = ""
-
-    @Option(help: "Working days to supply them (the deployment's default, 5, when 0).")
-    var shortfallDays: Int32 = 0
+    @OptionGroup var acceptance: AcceptanceOptions
 
     func run() async throws {
-      let defects = try IntakeCommand.defects(defects)
+      let decision = try acceptance.decision()
       try await IntakeCommand.change(target.connection) {
         try await $0.acceptCase(
           .with {
             $0.requestID = target.write.id
             $0.caseNumber = target.caseNumber
-            $0.defects = defects
-            $0.shortfallCommitment = shortfallCommitment
-            $0.shortfallWorkingDays = shortfallDays
+            $0.defects = decision.defects
+            $0.shortfallCommitment = decision.shortfallCommitment
+            $0.shortfallWorkingDays = decision.shortfallWorkingDays
           })
       }
     }
