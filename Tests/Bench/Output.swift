@@ -1,4 +1,6 @@
 import Foundation
+import HallTestSupport
+import Synchronization
 
 /// A line of the report on stdout, flushed at once: runs take minutes and are often piped
 /// through `tee`, and a report that appears only at exit hides how far a run has got.
@@ -37,4 +39,24 @@ func jsonLine(_ value: some Encodable) throws -> String {
 struct BenchError: Error, CustomStringConvertible {
   var description: String
   init(_ description: String) { self.description = description }
+}
+
+/// Stops `service`, or warns when it has not stopped after `seconds`: the run's figures are
+/// printed by then, and the process ends anyway. The stop runs in a task of its own, polled,
+/// because a task group would wait for a stop that never ends.
+func stopWithin(seconds: Double, _ service: TestService) async throws {
+  let stopped = Atomic<Bool>(false)
+  let stopping = Task {
+    try await service.stop()
+    stopped.store(true, ordering: .releasing)
+  }
+  let deadline = ContinuousClock.now + .seconds(seconds)
+  while !stopped.load(ordering: .acquiring), ContinuousClock.now < deadline {
+    try await Task.sleep(for: .milliseconds(100))
+  }
+  if stopped.load(ordering: .acquiring) {
+    try await stopping.value
+  } else {
+    progress("the service had not stopped after \(fixed(seconds, 0)) s; leaving it")
+  }
 }
