@@ -11,7 +11,11 @@ extension PostgresConnection {
   /// connection and, after five runs, planned once (PostgreSQL's plan cache).
   ///
   /// For statements whose text is fixed at the call site, with binds of the same types on
-  /// every run: the text is the statement's identity. A text built from values (a listing
+  /// every run: the text is the statement's identity, and its parameters' types are those of
+  /// the first run's binds on each connection. A nil Optional binds a NULL of no type, which
+  /// PostgreSQL then infers from where the placeholder stands: it must stand where the type
+  /// is the one the Swift value encodes as (a `Date` into a timestamptz column, say), or be
+  /// cast to it, or a later run with a value is refused. A text built from values (a listing
   /// whose filters vary) belongs in `query`, which prepares nothing.
   public func prepared(_ statement: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
     guard let name = PreparedStatementNames.shared.name(for: statement.sql) else {

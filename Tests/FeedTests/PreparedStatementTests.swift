@@ -1,3 +1,4 @@
+import Foundation
 import HallTestSupport
 import Logging
 import PostgresNIO
@@ -75,6 +76,26 @@ struct PreparedStatementTests {
           .decode((String, Int64).self)
         #expect(label == "after a failed transaction" && number == 7)
       }
+    }
+  }
+
+  @Test("a bind nil on the first run takes its column's type, and later values fit it")
+  func nilFirstTakesTheColumnsType() async throws {
+    let database = try await TestCluster.shared.makeDatabase(service: "rating")
+    try await database.withClient { client in
+      try await client.query(
+        "CREATE TABLE due (n int8 PRIMARY KEY, at timestamptz)", logger: Self.logger)
+      try await client.withConnection { connection in
+        // As a case's due time is stored: NULL once it is finished, a Date while it is open.
+        for (n, at) in [(1, nil), (2, Date(timeIntervalSince1970: 1_790_000_000)), (3, nil)] {
+          try await connection.perform(
+            "INSERT INTO due (n, at) VALUES (\(Int64(n)), \(at as Date?))", logger: Self.logger)
+        }
+      }
+      let rows = try await client.query("SELECT n, at FROM due ORDER BY n", logger: Self.logger)
+        .collect().map { try $0.decode((Int64, Date?).self) }
+      #expect(rows.map(\.0) == [1, 2, 3])
+      #expect(rows.map(\.1) == [nil, Date(timeIntervalSince1970: 1_790_000_000), nil])
     }
   }
 
