@@ -78,22 +78,29 @@ enum CatalogReplica {
   ) async throws -> ItemStanding {
     let rows = try await connection.query(
       """
-      SELECT body, cancels FROM item_versions
-      WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
-      ORDER BY version DESC LIMIT 1
+      SELECT v.body, v.cancels, CASE WHEN v.body IS NULL THEN
+          (SELECT min(effective_day) FROM item_versions WHERE item_code = \(code)) END
+      FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+        SELECT body, cancels FROM item_versions
+        WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
+        ORDER BY version DESC LIMIT 1) AS v ON true
       """, logger: logger
     ).collect()
-    if let row = rows.first {
-      let (body, cancels) = try row.decode((ByteBuffer, Bool).self)
+    let (body, cancels, firstDay) = try rows[0].decode((ByteBuffer?, Bool?, Int?).self)
+    return try standing(body: body, cancels: cancels, firstDay: firstDay)
+  }
+
+  /// The standing from what one statement read: the version in force, or else the first
+  /// effective day. One statement, one snapshot: read in two, a version replicated between
+  /// them made an item just published look not yet in force.
+  private static func standing(body: ByteBuffer?, cancels: Bool?, firstDay: Int?) throws
+    -> ItemStanding
+  {
+    if let body {
       let version = try Hall_Catalog_V1_ItemVersion(bytea: body)
-      return cancels ? .cancelled(version) : .inForce(version)
+      return cancels == true ? .cancelled(version) : .inForce(version)
     }
-    let later = try await connection.query(
-      "SELECT min(effective_day) FROM item_versions WHERE item_code = \(code)", logger: logger
-    ).collect()
-    if let first = try later.first?.decode(Int?.self) {
-      return .notYetEffective(firstDay: CivilDate(dayNumber: first))
-    }
+    if let firstDay { return .notYetEffective(firstDay: CivilDate(dayNumber: firstDay)) }
     return .unknown
   }
 
@@ -111,21 +118,16 @@ enum CatalogReplica {
     let rows = try await connection.prepared(
       """
       SELECT nextval('case_number_sequence'), (SELECT revision FROM calendar_revision),
-        v.body, v.cancels
+        v.body, v.cancels, CASE WHEN v.body IS NULL THEN
+          (SELECT min(effective_day) FROM item_versions WHERE item_code = \(code)) END
       FROM (SELECT 1) AS one LEFT JOIN LATERAL (
         SELECT body, cancels FROM item_versions
         WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
         ORDER BY version DESC LIMIT 1) AS v ON true
       """, logger: logger)
-    let (sequence, revision, body, cancels) = try rows[0].decode(
-      (Int64, Int64?, ByteBuffer?, Bool?).self)
-    let standing: ItemStanding
-    if let body {
-      let version = try Hall_Catalog_V1_ItemVersion(bytea: body)
-      standing = cancels == true ? .cancelled(version) : .inForce(version)
-    } else {
-      standing = try await item(code, on: day, connection: connection, logger: logger)
-    }
+    let (sequence, revision, body, cancels, firstDay) = try rows[0].decode(
+      (Int64, Int64?, ByteBuffer?, Bool?, Int?).self)
+    let standing = try standing(body: body, cancels: cancels, firstDay: firstDay)
     return Submission(standing: standing, sequence: sequence, calendarRevision: revision ?? 0)
   }
 
