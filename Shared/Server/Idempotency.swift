@@ -41,9 +41,9 @@ public enum Idempotency {
 
     var isWritten: Bool { written.load(ordering: .relaxed) }
 
-    /// The statement storing `answer` (the serialized response), to run in the call's
-    /// transaction; once asked for, `once` leaves it to the caller.
-    public func statement(answer: [UInt8]) -> PostgresQuery {
+    /// The statement storing `answer` (the serialized response), for work that left it to
+    /// `once`.
+    func statement(answer: [UInt8]) -> PostgresQuery {
       var binds = PostgresBindings()
       let sql = insert(response: answer) { value in
         binds.append(value)
@@ -75,8 +75,8 @@ public enum Idempotency {
     }
   }
 
-  /// As above, for work that stores the answer itself in its last statement
-  /// (``Claim/statement(answer:)``), saving the round trip.
+  /// As above, for work that may store the answer itself in its last statement (the claim
+  /// passed to ``Outbox/append(_:alongside:answering:on:logger:)``), saving the round trip.
   ///
   /// - Parameter transaction: false for work whose only write is that last statement (after
   ///   reads): one statement is atomic by itself, and BEGIN and COMMIT would double the
@@ -101,7 +101,7 @@ public enum Idempotency {
       return try await client.transaction(logger: logger) { connection in
         let response = try await work(connection, claim)
         if !claim.isWritten {
-          try await connection.query(
+          try await connection.perform(
             claim.statement(answer: try response.serializedBytes()), logger: logger)
         }
         return response

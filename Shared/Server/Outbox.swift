@@ -11,20 +11,8 @@ public enum Outbox {
     on connection: PostgresConnection, logger: Logger
   ) async throws {
     try await append(
-      type: type, aggregateID: aggregateID, payload: payload, alongside: nil, on: connection,
+      [Entry(type: type, aggregateID: aggregateID, payload: payload)], on: connection,
       logger: logger)
-  }
-
-  /// Appends the event in the same statement as `change`, the caller's one data-modifying
-  /// statement (an INSERT, UPDATE or DELETE without RETURNING) that the event describes: a
-  /// change and its event cost one round trip, not two, on the hottest paths.
-  public static func append(
-    type: String, aggregateID: String, payload: some SwiftProtobuf.Message,
-    alongside change: PostgresQuery?, on connection: PostgresConnection, logger: Logger
-  ) async throws {
-    try await append(
-      [Entry(type: type, aggregateID: aggregateID, payload: payload)], alongside: change,
-      on: connection, logger: logger)
   }
 }
 
@@ -42,8 +30,9 @@ extension Outbox {
     }
   }
 
-  /// Appends `entries` in their order with one statement, together with the change they
-  /// describe (as above) and the call's answer when the caller stores it here
+  /// Appends `entries` in their order with one statement, together with `change`, the
+  /// caller's one data-modifying statement that they describe (an INSERT, UPDATE or DELETE
+  /// without RETURNING), and the call's answer when the caller stores it here
   /// (``Idempotency/Claim``): a whole call's writes in one round trip.
   public static func append(
     _ entries: [Entry], alongside change: PostgresQuery? = nil,

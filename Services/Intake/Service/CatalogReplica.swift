@@ -76,18 +76,29 @@ enum CatalogReplica {
   static func item(
     _ code: String, on day: CivilDate, connection: PostgresConnection, logger: Logger
   ) async throws -> ItemStanding {
-    let rows = try await connection.query(
-      """
-      SELECT v.body, v.cancels, CASE WHEN v.body IS NULL THEN
-          (SELECT min(effective_day) FROM item_versions WHERE item_code = \(code)) END
-      FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-        SELECT body, cancels FROM item_versions
-        WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
-        ORDER BY version DESC LIMIT 1) AS v ON true
-      """, logger: logger
-    ).collect()
+    let rows = try await connection.prepared(
+      PostgresQuery(unsafeSQL: "SELECT \(standingColumns)", binds: standingBinds(code, day)),
+      logger: logger)
     let (body, cancels, firstDay) = try rows[0].decode((ByteBuffer?, Bool?, Int?).self)
     return try standing(body: body, cancels: cancels, firstDay: firstDay)
+  }
+
+  /// The columns `standing` reads and their FROM, `$1` being the item code and `$2` the day
+  /// number: the version in force and, only when there is none, the first effective day.
+  private static let standingColumns = """
+    v.body, v.cancels, CASE WHEN v.body IS NULL THEN
+        (SELECT min(effective_day) FROM item_versions WHERE item_code = $1) END
+    FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+      SELECT body, cancels FROM item_versions
+      WHERE item_code = $1 AND effective_day <= $2
+      ORDER BY version DESC LIMIT 1) AS v ON true
+    """
+
+  private static func standingBinds(_ code: String, _ day: CivilDate) -> PostgresBindings {
+    var binds = PostgresBindings()
+    binds.append(code)
+    binds.append(day.dayNumber)
+    return binds
   }
 
   /// The standing from what one statement read: the version in force, or else the first
@@ -116,15 +127,12 @@ enum CatalogReplica {
     _ code: String, on day: CivilDate, connection: PostgresConnection, logger: Logger
   ) async throws -> Submission {
     let rows = try await connection.prepared(
-      """
-      SELECT nextval('case_number_sequence'), (SELECT revision FROM calendar_revision),
-        v.body, v.cancels, CASE WHEN v.body IS NULL THEN
-          (SELECT min(effective_day) FROM item_versions WHERE item_code = \(code)) END
-      FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-        SELECT body, cancels FROM item_versions
-        WHERE item_code = \(code) AND effective_day <= \(day.dayNumber)
-        ORDER BY version DESC LIMIT 1) AS v ON true
-      """, logger: logger)
+      PostgresQuery(
+        unsafeSQL: """
+          SELECT nextval('case_number_sequence'), (SELECT revision FROM calendar_revision),
+            \(standingColumns)
+          """, binds: standingBinds(code, day)),
+      logger: logger)
     let (sequence, revision, body, cancels, firstDay) = try rows[0].decode(
       (Int64, Int64?, ByteBuffer?, Bool?, Int?).self)
     let standing = try standing(body: body, cancels: cancels, firstDay: firstDay)

@@ -106,7 +106,8 @@ extension IntakeRPC {
       var subCases: [Hall_Intake_V1_SubCase] = []
       var decided = 0
       for sub in application.subCases {
-        var kase = try await CaseStore.lock(sub.caseNumber, on: connection, logger: logger)
+        var (kase, calendarRevision) = try await CaseStore.lockReadingCalendar(
+          sub.caseNumber, on: connection, logger: logger)
         let principal = try CaseAccess.requireClerk(kase)
         if kase.state == .received {
           let version = try await CatalogReplica.version(
@@ -121,7 +122,8 @@ extension IntakeRPC {
               decision.defects[id] = reason
             }
           }
-          try await accept(&kase, decision, by: principal, on: connection)
+          try await accept(
+            &kase, decision, calendarRevision: calendarRevision, by: principal, on: connection)
           decided += 1
         }
         subCases.append(BundleMaterials.subCase(kase))

@@ -156,38 +156,33 @@ extension IntakeRPC {
   ) async throws -> Hall_Intake_V1_Case {
     let decision = try Acceptance.Request(request)
     return try await once(request.requestID, "AcceptCase") { connection, claim in
-      let now = Date()
       var (kase, calendarRevision) = try await CaseStore.lockReadingCalendar(
         request.caseNumber, on: connection, logger: logger)
       let principal = try CaseAccess.requireClerk(kase)
-      let standing = try await CatalogReplica.item(
-        kase.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
-      let calendar = try await calendars.calendar(
-        revision: calendarRevision, on: connection, logger: logger)
-      let events = try await accept(
-        &kase, decision, standing: standing, by: principal, calendar: calendar, on: connection,
-        now: now)
-      try await CaseStore.save(
-        kase, isNew: false, events: events, answering: claim, on: connection, logger: logger)
+      try await accept(
+        &kase, decision, calendarRevision: calendarRevision, by: principal, answering: claim,
+        on: connection)
       return kase
     }
   }
 
-  /// Decides and records acceptance of a locked case on its own (a one-thing application's
-  /// sub-cases), against the item version in force now.
+  /// Decides and records acceptance of a case locked with the calendar's revision (a case on
+  /// its own, or a one-thing application's sub-case), against the item version in force now.
   func accept(
-    _ kase: inout Hall_Intake_V1_Case, _ decision: Acceptance.Request, by principal: Principal,
+    _ kase: inout Hall_Intake_V1_Case, _ decision: Acceptance.Request, calendarRevision: Int64,
+    by principal: Principal, answering claim: Idempotency.Claim? = nil,
     on connection: PostgresConnection
   ) async throws {
     let now = Date()
     let standing = try await CatalogReplica.item(
       kase.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
-    let calendar = try await calendars.calendar(on: connection, logger: logger)
+    let calendar = try await calendars.calendar(
+      revision: calendarRevision, on: connection, logger: logger)
     let events = try await accept(
       &kase, decision, standing: standing, by: principal, calendar: calendar, on: connection,
       now: now)
     try await CaseStore.save(
-      kase, isNew: false, events: events, answering: nil, on: connection, logger: logger)
+      kase, isNew: false, events: events, answering: claim, on: connection, logger: logger)
   }
 
   /// Decides acceptance against the item's standing now and traces each step, returning
