@@ -3,7 +3,7 @@ public import Foundation
 public import GRPCCore
 public import GRPCNIOTransportHTTP2
 public import HallAuth
-import HallCalendar
+public import HallCalendar
 public import HallContracts
 import HallServer
 public import HallTestSupport
@@ -138,7 +138,10 @@ public struct IntakeFixture: Sendable {
     try await waitForReplica(items: 3, bundles: 1)
   }
 
-  public func publish(_ code: String, _ spec: Hall_Catalog_V1_ItemSpec) async throws {
+  /// Creates and publishes an item, in force from `day` (today when nil).
+  public func publish(
+    _ code: String, _ spec: Hall_Catalog_V1_ItemSpec, from day: CivilDate? = nil
+  ) async throws {
     _ = try await catalog.createItem(
       .with {
         $0.requestID = "create-\(code)"
@@ -151,6 +154,7 @@ public struct IntakeFixture: Sendable {
         $0.code = code
         $0.reason = .new
         $0.reasonNote = "新增"
+        if let day { $0.effectiveDate = Days.proto(day) }
       })
   }
 

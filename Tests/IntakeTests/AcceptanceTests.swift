@@ -175,6 +175,18 @@ struct AcceptanceTests {
       await expectRefusal(.failedPrecondition, containing: "cancelled") {
         _ = try await hall.submit()
       }
+
+      // An item published to take effect later is refused, with the day it starts.
+      let starts = CivilDate(dayNumber: Days.today().dayNumber + 30)
+      var later = IntakeFixture.promisedSpec()
+      later.name = "小餐饮经营许可（下月施行）"
+      try await hall.publish("HL-SCJG-LATER", later, from: starts)
+      try await hall.waitForReplica(items: 5, bundles: 1)
+      let casesBefore = try await hall.count("cases")
+      await expectRefusal(.failedPrecondition, containing: "not in force before \(starts)") {
+        _ = try await hall.submit(item: "HL-SCJG-LATER")
+      }
+      #expect(try await hall.count("cases") == casesBefore)
     }
   }
 
