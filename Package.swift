@@ -159,7 +159,8 @@ let package = Package(
     .target(
       name: "HallTestSupport",
       dependencies: [
-        "HallDatabase", "HallServer", "HallAuth", postgres, logging, lifecycle, grpcCore, grpcHTTP2,
+        "HallCalendar", "HallDatabase", "HallServer", "HallAuth", postgres, logging, lifecycle,
+        grpcCore, grpcHTTP2,
       ],
       path: "Tests/Support",
       swiftSettings: strictSettings),

@@ -1,3 +1,4 @@
+public import Foundation
 import HallDatabase
 public import Logging
 public import PostgresNIO
@@ -7,12 +8,12 @@ public import SwiftProtobuf
 /// exists if and only if the state change it describes committed.
 public enum Outbox {
   public static func append(
-    type: String, aggregateID: String, payload: some SwiftProtobuf.Message,
+    type: String, aggregateID: String, payload: some SwiftProtobuf.Message, at occurredAt: Date,
     on connection: PostgresConnection, logger: Logger
   ) async throws {
     try await append(
-      [Entry(type: type, aggregateID: aggregateID, payload: payload)], on: connection,
-      logger: logger)
+      [Entry(type: type, aggregateID: aggregateID, payload: payload, at: occurredAt)],
+      on: connection, logger: logger)
   }
 }
 
@@ -22,11 +23,17 @@ extension Outbox {
     public var type: String
     public var aggregateID: String
     public var payload: any SwiftProtobuf.Message
+    /// When the change happened, by the producer's clock (``WallClock``): consumers judge
+    /// the change at this instant, in this deployment or another.
+    public var occurredAt: Date
 
-    public init(type: String, aggregateID: String, payload: any SwiftProtobuf.Message) {
+    public init(
+      type: String, aggregateID: String, payload: any SwiftProtobuf.Message, at occurredAt: Date
+    ) {
       self.type = type
       self.aggregateID = aggregateID
       self.payload = payload
+      self.occurredAt = occurredAt
     }
   }
 
@@ -55,13 +62,14 @@ extension Outbox {
       let arrays = [
         placeholder(entries.map(\.type)), placeholder(entries.map(\.aggregateID)),
         placeholder(entries.map { Swift.type(of: $0.payload).protoMessageName }),
-        placeholder(payloads),
+        placeholder(payloads), placeholder(entries.map(\.occurredAt)),
       ].joined(separator: ", ")
       parts.append(
         """
         appended AS (
-          INSERT INTO outbox (event_type, aggregate_id, payload_type, payload)
-          SELECT t, a, p, b FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, n) ORDER BY n)
+          INSERT INTO outbox (event_type, aggregate_id, payload_type, payload, occurred_at)
+          SELECT t, a, p, b, o FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, n)
+          ORDER BY n)
         """)
     }
     if let (claim, response) = answer {

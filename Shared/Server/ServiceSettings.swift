@@ -1,4 +1,5 @@
 public import Foundation
+public import HallCalendar
 public import HallDatabase
 
 /// A service's settings, read from an optional JSON file and then from the environment
@@ -20,11 +21,14 @@ public struct ServiceSettings: Sendable {
   /// lowerCamelCase are stored under the same name), for what one service alone reads:
   /// policies, the addresses of the services it talks to.
   public var options: [String: String]
+  /// Where the service reads "now" (``WallClock``): the machine's clock, moved by
+  /// `HALL_CLOCK_OFFSET_SECONDS` in a training hall, or a test's own.
+  public var clock: WallClock
 
   public init(
     deployment: String, listenHost: String = "127.0.0.1", listenPort: Int,
     tokenPublicKey: String, database: DatabaseSettings, logLevel: String = "info",
-    serviceToken: String? = nil, options: [String: String] = [:]
+    serviceToken: String? = nil, options: [String: String] = [:], clock: WallClock = .system
   ) {
     self.deployment = deployment
     self.listenHost = listenHost
@@ -34,6 +38,7 @@ public struct ServiceSettings: Sendable {
     self.logLevel = logLevel
     self.serviceToken = serviceToken
     self.options = options
+    self.clock = clock
   }
 
   /// Where each service listens unless told otherwise, so that one machine runs the whole
@@ -118,7 +123,7 @@ public struct ServiceSettings: Sendable {
   /// HALL_TOKEN_PUBLIC_KEY or HALL_TOKEN_PUBLIC_KEY_FILE, HALL_DB_HOST, HALL_DB_PORT,
   /// HALL_DB_NAME, HALL_DB_USER, HALL_DB_PASSWORD or HALL_DB_PASSWORD_FILE,
   /// HALL_DB_MAX_CONNECTIONS, HALL_LOG_LEVEL, HALL_SERVICE_TOKEN or HALL_SERVICE_TOKEN_FILE,
-  /// and any other HALL_* option a service reads (``options``).
+  /// HALL_CLOCK_OFFSET_SECONDS, and any other HALL_* option a service reads (``options``).
   public static func load(
     service: String, defaultPort: Int, file: String?,
     environment: [String: String] = ProcessInfo.processInfo.environment
@@ -198,7 +203,22 @@ public struct ServiceSettings: Sendable {
       logLevel: string("LOG_LEVEL", shape.logLevel) ?? "info",
       serviceToken: try secret(
         "SERVICE_TOKEN", shape.serviceToken, "SERVICE_TOKEN_FILE", shape.serviceTokenFile),
-      options: options)
+      options: options,
+      clock: try clock(offset: options["CLOCK_OFFSET_SECONDS"]))
+  }
+
+  /// `HALL_CLOCK_OFFSET_SECONDS`: how far a training hall's clock stands from the machine's
+  /// (negative: behind it), up to a hundred years either way; unset in production.
+  public static func clock(offset text: String?) throws -> WallClock {
+    guard let text else { return .system }
+    let limit: Int64 = 100 * 366 * 86_400
+    guard let seconds = Int64(text), (-limit...limit).contains(seconds) else {
+      throw Problem(
+        description:
+          "HALL_CLOCK_OFFSET_SECONDS must be whole seconds within ±\(limit), not \(text.prefix(40))"
+      )
+    }
+    return seconds == 0 ? .system : .offset(by: seconds)
   }
 
   /// "dbHost" → "DB_HOST": a file key under its environment name.

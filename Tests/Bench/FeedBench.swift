@@ -168,7 +168,7 @@ enum FeedBenchFixture {
       try await Outbox.append(
         type: eventType, aggregateID: aggregate,
         payload: Hall_Common_V1_FieldViolation.with { $0.field = aggregate },
-        on: connection, logger: logger)
+        at: Date(), on: connection, logger: logger)
     }
   }
 

@@ -16,7 +16,7 @@ struct ItemVersionTests {
   @Test("publish, adjust with a future date, read history and the guide in force")
   func history() async throws {
     try await CatalogFixture.with { catalog in
-      let today = Days.today()
+      let today = TestClock().today
       try await catalog.publish("FOOD-1", validSpec(promised: 5))
       var adjusted = validSpec(promised: 3)
       adjusted.faqs = [
@@ -105,7 +105,7 @@ struct ItemVersionTests {
   @Test("cancelling: unacceptable from its date, code and name never reused")
   func cancel() async throws {
     try await CatalogFixture.with { catalog in
-      let today = Days.today()
+      let today = TestClock().today
       try await catalog.publish("OLD-1", validSpec(name: "旧事项"))
       let cancelled = try await catalog.admin.cancelItem(
         .with {

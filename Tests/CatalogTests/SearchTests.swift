@@ -60,7 +60,7 @@ struct SearchTests {
           $0.spec = validSpec(name: "草稿许可")
         })
       try await catalog.publish(
-        "F-1", validSpec(name: "未来许可"), effective: Days.today().adding(days: 2))
+        "F-1", validSpec(name: "未来许可"), effective: TestClock().today.adding(days: 2))
       try await catalog.publish("X-1", validSpec(name: "已取消许可"))
       _ = try await catalog.admin.cancelItem(
         .with {

@@ -46,7 +46,7 @@ enum FeedFixture {
         try await Outbox.append(
           type: "test.thing.changed", aggregateID: aggregate,
           payload: Hall_Common_V1_FieldViolation.with { $0.field = aggregate },
-          on: connection, logger: logger)
+          at: TestClock.start, on: connection, logger: logger)
         try await Task.sleep(for: delay)
         if rollback { throw Rollback() }
       }

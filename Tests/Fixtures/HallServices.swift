@@ -20,7 +20,7 @@ extension IntakeFixture {
         "INTAKE_ADDR": "127.0.0.1:\(intakeService.port)",
         "CATALOG_ADDR": "127.0.0.1:\(catalogService.port)", "REGION_CODE": Self.region,
         "SUPERVISION_ADDR": "127.0.0.1:\(supervisionPort ?? 1)",
-      ], body)
+      ], clock: clock.wallClock, body)
   }
 
   /// Supervision fed by the catalog, intake and `rating`, on `port` (0: any free one). `body`
@@ -36,7 +36,7 @@ extension IntakeFixture {
         "CATALOG_ADDR": "127.0.0.1:\(catalogService.port)",
         "RATING_ADDR": "127.0.0.1:\(rating.port)", "REGION_CODE": Self.region,
         "TIMER_INTERVAL_SECONDS": "\(timerIntervalSeconds)",
-      ]
+      ], clock: clock.wallClock
     ) { supervision in
       try await eventually(seconds: 30) {
         try await supervision.database.withClient { client in

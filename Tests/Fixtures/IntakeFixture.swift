@@ -55,6 +55,8 @@ public struct IntakeFixture: Sendable {
   public let catalog: CatalogClient
   public let catalogService: TestService
   public let intakeService: TestService
+  /// The hall's clock, read by every service of the fixture; it moves when a test moves it.
+  public let clock: TestClock
 
   public static let promisedItem = "HL-SCJG-001"
   public static let spotItem = "HL-SCJG-002"
@@ -64,11 +66,13 @@ public struct IntakeFixture: Sendable {
   public static func with(
     options: [String: String] = [:], _ body: (IntakeFixture) async throws -> Void
   ) async throws {
-    let catalogService = try await TestService.start(Catalog.definition)
+    let clock = TestClock()
+    let catalogService = try await TestService.start(Catalog.definition, clock: clock.wallClock)
     do {
       var options = options
       options["CATALOG_ADDR"] = "127.0.0.1:\(catalogService.port)"
-      try await TestService.with(Intake.definition, options: options) { intakeService in
+      try await TestService.with(Intake.definition, options: options, clock: clock.wallClock) {
+        intakeService in
         try await ServiceClient.with(host: "127.0.0.1", port: intakeService.port, token: nil) {
           intakeConnection in
           try await ServiceClient.with(
@@ -77,7 +81,7 @@ public struct IntakeFixture: Sendable {
             let fixture = IntakeFixture(
               intake: IntakeClient(wrapping: intakeConnection),
               catalog: CatalogClient(wrapping: catalogConnection),
-              catalogService: catalogService, intakeService: intakeService)
+              catalogService: catalogService, intakeService: intakeService, clock: clock)
             try await fixture.seedCatalog()
             try await body(fixture)
           }

@@ -90,8 +90,8 @@ struct RatingCommandTests {
       let figures = try await hall.run(
         Tokens.supervisor,
         [
-          "rating", "figures", "--by", "department", "--from", day.string(from: Date()), "--to",
-          day.string(from: Date().addingTimeInterval(86_400)), "--json",
+          "rating", "figures", "--by", "department", "--from", day.string(from: TestClock.start),
+          "--to", day.string(from: TestClock.start.addingTimeInterval(86_400)), "--json",
         ])
       let rows = try Hall_Rating_V1_GetFiguresResponse(jsonString: figures.out).rows
       let scjg = try #require(rows.first { $0.key == "scjg" })

@@ -13,17 +13,11 @@ import Testing
 /// contract as well as through what hallctl printed.
 @Suite("hallctl supervision", .serialized)
 struct SupervisionCommandTests {
-  let now = Date()
-  /// When the reported cases came in, as a department's system reports them: 10:00 China
-  /// time today once that is ten minutes past, else ten minutes ago. Either way they are
-  /// finished minutes later, long before the hall closes: a run near 17:00 must not make
-  /// the on-the-spot case overdue.
-  var receive: Date {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = Format.chinaStandardTime
-    let morning = calendar.startOfDay(for: now).addingTimeInterval(10 * 3600)
-    return min(morning, now.addingTimeInterval(-600))
-  }
+  /// The hall's clock: the services of `Hall` read ``TestClock/start``.
+  let now = TestClock.start
+  /// When the reported cases came in, as a department's system reports them: ten minutes
+  /// before the hall's now. They are finished minutes later, long before the hall closes.
+  var receive: Date { now.addingTimeInterval(-600) }
 
   static func rfc3339(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()

@@ -89,7 +89,7 @@ struct AcceptanceTests {
       let refused = try await hall.intakeService.database.withClient { client in
         let sweeper = ShortfallExpiry(
           client: client, policy: IntakePolicy(), calendars: CalendarSource(),
-          logger: .init(label: "test"))
+          clock: hall.clock.wallClock, logger: .init(label: "test"))
         let before = try await sweeper.sweep(now: deadline.addingTimeInterval(-1))
         let after = try await sweeper.sweep(now: deadline.addingTimeInterval(1))
         return (before, after)
@@ -167,7 +167,7 @@ struct AcceptanceTests {
           $0.requestID = "cancel"
           $0.code = IntakeFixture.promisedItem
           $0.reasonNote = "事项取消"
-          $0.effectiveDate = Days.proto(Days.today())
+          $0.effectiveDate = Days.proto(hall.clock.today)
         })
       try await hall.waitForReplica(items: 4, bundles: 1)
       let refused = try await hall.accept(early)
@@ -177,7 +177,7 @@ struct AcceptanceTests {
       }
 
       // An item published to take effect later is refused, with the day it starts.
-      let starts = CivilDate(dayNumber: Days.today().dayNumber + 30)
+      let starts = CivilDate(dayNumber: hall.clock.today.dayNumber + 30)
       var later = IntakeFixture.promisedSpec()
       later.name = "小餐饮经营许可（下月施行）"
       try await hall.publish("HL-SCJG-LATER", later, from: starts)

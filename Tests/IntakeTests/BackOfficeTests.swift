@@ -257,7 +257,7 @@ struct BackOfficeTests {
             $0.agentName = "代办员赵六"
             $0.mandateNumber = "WT-2026-0088"
             $0.scope = "代为申请食品经营许可"
-            $0.validUntil = Days.proto(Days.today().adding(days: 30))
+            $0.validUntil = Days.proto(hall.clock.today.adding(days: 30))
           }
           $0.providedMaterialIds = ["m1", "m3"]
           $0.form = ["enterprise_name": "郑州好味餐饮有限公司"]

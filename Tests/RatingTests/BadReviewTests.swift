@@ -210,7 +210,7 @@ struct BadReviewTests {
             }
           }, metadata: People.supervisor)
       }
-      let today = Days.today()
+      let today = fixture.hall.clock.today
       for grouping in [Hall_Rating_V1_FigureGrouping.department, .staff] {
         let figures = try await fixture.rating.getFigures(
           .with {

@@ -101,7 +101,7 @@ struct AnomalyRuleTests {
       }
       anomaly = try #require(try await fixture.anomalies(of: number).first)
       #expect(anomaly.regradedTo == 2 && anomaly.evidence.count == 2)
-      let today = Days.today()
+      let today = fixture.hall.clock.today
       let figures = try await fixture.supervision.getFigures(
         .with {
           $0.grouping = .deployment

@@ -56,7 +56,7 @@ struct AppealTests {
   }
 
   func redCarded(_ fixture: SupervisionFixture) async throws -> Int64 {
-    let today = Days.today()
+    let today = fixture.hall.clock.today
     return try await fixture.supervision.getFigures(
       .with {
         $0.grouping = .deployment

@@ -208,7 +208,7 @@ struct FiguresTests {
       }
 
       // The export reads back.
-      let today = Days.today()
+      let today = fixture.hall.clock.today
       let export = try await fixture.supervision.exportCases(
         .with {
           $0.from = Days.proto(today.adding(days: -7))

@@ -74,7 +74,7 @@ struct SupervisionFixture {
     }()
     return try await supervisionService.database.withClient { client in
       try await SupervisionTimer(
-        client: client, policy: policy, calendars: CalendarSource(),
+        client: client, policy: policy, calendars: CalendarSource(), clock: hall.clock.wallClock,
         logger: Logger(label: "test-timer")
       ).pass(now: instant)
     }

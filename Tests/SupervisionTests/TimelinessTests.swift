@@ -77,7 +77,7 @@ struct TimelinessTests {
       #expect(kase.deadline.paused)
       var record = try await fixture.supervised(kase.caseNumber, state: .correctionRequested)
       #expect(record.timeliness == .paused && !record.hasDueTime)
-      try await fixture.pass(at: Date().addingTimeInterval(86_400 * 365))
+      try await fixture.pass(at: fixture.hall.clock.now.addingTimeInterval(86_400 * 365))
       record = try await fixture.getCase(kase.caseNumber)
       #expect(record.timeliness == .paused && !record.hasYellowCardTime && !record.hasRedCardTime)
       #expect(try await fixture.anomalies(of: kase.caseNumber).isEmpty)

@@ -3,6 +3,7 @@ import Foundation
   import Glibc
 #endif
 public import HallAuth
+public import HallCalendar
 public import HallDatabase
 public import HallServer
 import Logging
@@ -44,10 +45,11 @@ public final class TestService: Sendable {
 
   /// Starts the service on a new database, or on `database` to run a second instance.
   /// `options` are the service's own settings (``ServiceSettings/options``), e.g. the
-  /// address of a feed it consumes; the service gets a `service` token for such links.
+  /// address of a feed it consumes; the service gets a `service` token for such links. It
+  /// reads the time from `clock` (by default one standing at ``TestClock/start``).
   public static func start(
     _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil, port: Int = 0,
-    options: [String: String] = [:]
+    options: [String: String] = [:], clock: WallClock = TestClock().wallClock
   ) async throws -> TestService {
     let database: DatabaseSettings
     if let existing {
@@ -59,7 +61,7 @@ public final class TestService: Sendable {
       deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: port,
       tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
       database: database, serviceToken: TestKeys.token(.service, subject: definition.name),
-      options: options)
+      options: options, clock: clock)
     var logger = Logger(label: "test.\(definition.name)")
     logger.logLevel = .warning
     let app = ServiceApp(definition: definition, settings: settings, logger: logger)
@@ -79,9 +81,9 @@ public final class TestService: Sendable {
   /// Starts the service, runs `body` with its port, and always stops it.
   public static func with<Result: Sendable>(
     _ definition: ServiceDefinition, port: Int = 0, options: [String: String] = [:],
-    _ body: (TestService) async throws -> Result
+    clock: WallClock = TestClock().wallClock, _ body: (TestService) async throws -> Result
   ) async throws -> Result {
-    let service = try await start(definition, port: port, options: options)
+    let service = try await start(definition, port: port, options: options, clock: clock)
     do {
       let result = try await body(service)
       try await service.stop()

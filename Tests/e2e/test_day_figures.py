@@ -55,7 +55,9 @@ def test_figures_equal_a_hand_count_after_a_restart():
     rating = rating_grpc.RatingServiceStub(grpc.insecure_channel(os.environ["HALL_RATING_ADDR"]))
     watch = supervision_grpc.SupervisionServiceStub(
         grpc.insecure_channel(os.environ["HALL_SUPERVISION_ADDR"]))
-    today = datetime.datetime.now(CST).date()
+    # The hall's clock, which the harness sets (HALL_CLOCK_OFFSET_SECONDS).
+    now = time.time() + int(os.environ.get("HALL_CLOCK_OFFSET_SECONDS", "0"))
+    today = datetime.datetime.fromtimestamp(now, CST).date()
     start, end = today - datetime.timedelta(days=30), today + datetime.timedelta(days=1)
 
     cases = all_cases(intake)

@@ -12,6 +12,11 @@ if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c 'import grpc_tools' 2>
   "$venv/bin/pip" install -q --disable-pip-version-check grpcio grpcio-tools pytest
 fi
 
+# The hall's clock (services, hallctl and the tests alike) reads Tuesday 24 November 2026,
+# 09:30 China time as the run starts, whatever the day and hour of the machine: what the
+# tests expect then holds on any day they run.
+export HALL_CLOCK_OFFSET_SECONDS=$((1795483800 - $(date +%s)))
+
 work=$(mktemp -d)
 declare -A pids=()
 cleanup() {

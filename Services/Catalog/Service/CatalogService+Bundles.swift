@@ -129,7 +129,7 @@ extension CatalogRPC {
         $0.reason = request.reason
         $0.reasonNote = request.reasonNote
         $0.effectiveDate = Days.proto(effective)
-        $0.publishTime = .init(date: Date())
+        $0.publishTime = .init(date: clock.now)
         $0.publishedBy = actor
       }
       try await insertBundleVersion(version, effective: effective, connection: connection)
@@ -178,7 +178,7 @@ extension CatalogRPC {
       version.reason = .cancel
       version.reasonNote = request.reasonNote
       version.effectiveDate = Days.proto(effective)
-      version.publishTime = .init(date: Date())
+      version.publishTime = .init(date: clock.now)
       version.publishedBy = actor
       version.cancels = true
       try await insertBundleVersion(version, effective: effective, connection: connection)
@@ -198,7 +198,7 @@ extension CatalogRPC {
   ) async throws -> Hall_Catalog_V1_ListBundlesResponse {
     let size = try Paging.size(request.pageSize, default: 50, max: 200)
     let after = try Paging.afterKey(request.pageToken) ?? ""
-    let today = Int32(Days.today().dayNumber)
+    let today = Int32(clock.today.dayNumber)
     let pattern = SearchGrams.likePattern(of: request.keyword)
     let rows = try await db.query(
       """
@@ -225,7 +225,7 @@ extension CatalogRPC {
   func getBundleVersion(
     request: Hall_Catalog_V1_GetBundleVersionRequest, context: ServerContext
   ) async throws -> Hall_Catalog_V1_BundleVersion {
-    let today = Int32(Days.today().dayNumber)
+    let today = Int32(clock.today.dayNumber)
     let rows: [PostgresRow]
     if request.version == 0 {
       rows = try await db.query(
@@ -355,7 +355,7 @@ extension CatalogRPC {
       on: connection, logger: logger)
     try await Outbox.append(
       type: "catalog.bundle_version.published", aggregateID: version.bundleCode,
-      payload: version, on: connection, logger: logger)
+      payload: version, at: version.publishTime.date, on: connection, logger: logger)
   }
 
   private func loadBundle(_ code: String, connection: PostgresConnection) async throws

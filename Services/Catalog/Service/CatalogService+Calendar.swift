@@ -30,7 +30,7 @@ extension CatalogRPC {
         if !inserted.isEmpty {
           try await Outbox.append(
             type: "catalog.calendar_year.put", aggregateID: String(year.year), payload: message,
-            on: connection, logger: logger)
+            at: clock.now, on: connection, logger: logger)
         }
       }
     }
@@ -57,7 +57,7 @@ extension CatalogRPC {
       requestID: request.requestID, method: "PutCalendarYear", client: db, logger: logger
     ) { connection in
       var message = try withCount(CalendarConversions.proto(year), year: year)
-      let now = Date()
+      let now = clock.now
       message.updateTime = .init(date: now)
       message.updatedBy = actor
       try await connection.query(
@@ -72,7 +72,7 @@ extension CatalogRPC {
         on: connection, logger: logger)
       try await Outbox.append(
         type: "catalog.calendar_year.put", aggregateID: String(year.year), payload: message,
-        on: connection, logger: logger)
+        at: now, on: connection, logger: logger)
       return message
     }
   }
@@ -119,7 +119,7 @@ extension CatalogRPC {
         on: connection, logger: logger)
       try await Outbox.append(
         type: "catalog.hall_hours.set", aggregateID: Self.hallHoursKey, payload: message,
-        on: connection, logger: logger)
+        at: clock.now, on: connection, logger: logger)
     }
     return message
   }

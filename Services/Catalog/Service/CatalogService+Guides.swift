@@ -16,7 +16,7 @@ extension CatalogRPC {
     request: Hall_Catalog_V1_GetGuideRequest, context: ServerContext
   ) async throws -> Hall_Catalog_V1_Guide {
     let day =
-      Days.isUnset(request.asOf) ? Days.today() : try Days.civil(request.asOf, field: "as_of")
+      Days.isUnset(request.asOf) ? clock.today : try Days.civil(request.asOf, field: "as_of")
     let rows = try await db.query(
       """
       SELECT v.body, d.name FROM item_versions v JOIN departments d ON d.id = v.department_id
@@ -84,7 +84,7 @@ extension CatalogRPC {
     _ request: Hall_Catalog_V1_SearchGuidesRequest, after: String, limit: Int
   ) async throws -> [Hall_Catalog_V1_Guide] {
     guard limit > 0 else { return [] }
-    let today = Int32(Days.today().dayNumber)
+    let today = Int32(clock.today.dayNumber)
     // Conditions are added only when asked for, so each search gets the plan its filters
     // deserve (the gram index for keywords, the department index for departments).
     var sql = """
@@ -129,7 +129,7 @@ extension CatalogRPC {
   private func searchBundles(
     _ request: Hall_Catalog_V1_SearchGuidesRequest, after: String, limit: Int
   ) async throws -> [Hall_Catalog_V1_Guide] {
-    let today = Int32(Days.today().dayNumber)
+    let today = Int32(clock.today.dayNumber)
     var sql = """
       SELECT v.body, d.name FROM bundle_versions v
       JOIN departments d ON d.id = v.department_ids[1]

@@ -22,7 +22,7 @@ extension CatalogRPC {
       ).collect()
       guard !rows.isEmpty else { throw ServiceError.notFound("no department \(department)") }
     }
-    let today = Int32(Days.today().dayNumber)
+    let today = Int32(clock.today.dayNumber)
     let licensing = Int16(Hall_Common_V1_ItemKind.administrativeLicensing.rawValue)
     let inHall = [
       Int16(Hall_Catalog_V1_HallPlacement.inHall.rawValue),

@@ -275,7 +275,7 @@ extension CatalogRPC {
 
   /// The effective date of a publication: today when unset, never in the past.
   func effectiveDay(_ date: Hall_Common_V1_CivilDate) throws(ServiceError) -> CivilDate {
-    let today = Days.today()
+    let today = clock.today
     if Days.isUnset(date) { return today }
     let day = try Days.civil(date, field: "effective_date")
     guard day >= today else {
@@ -290,7 +290,7 @@ extension CatalogRPC {
     reason: Hall_Catalog_V1_ChangeReason, note: String, effective: CivilDate, cancels: Bool,
     connection: PostgresConnection
   ) async throws -> Hall_Catalog_V1_ItemVersion {
-    let now = Date()
+    let now = clock.now
     let version = Hall_Catalog_V1_ItemVersion.with {
       $0.itemCode = code
       $0.version = number
@@ -323,7 +323,7 @@ extension CatalogRPC {
       logger: logger)
     try await Outbox.append(
       type: "catalog.item_version.published", aggregateID: code, payload: version,
-      on: connection, logger: logger)
+      at: now, on: connection, logger: logger)
     return version
   }
 

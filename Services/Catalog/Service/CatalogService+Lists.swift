@@ -55,7 +55,7 @@ extension CatalogRPC {
         "create_department", target: "department:\(department.id)", on: connection, logger: logger)
       try await Outbox.append(
         type: "catalog.department.created", aggregateID: department.id, payload: department,
-        on: connection, logger: logger)
+        at: clock.now, on: connection, logger: logger)
       return department
     }
   }
@@ -123,7 +123,7 @@ extension CatalogRPC {
         body: certificate, connection: connection)
       try await Outbox.append(
         type: "catalog.certificate.created", aggregateID: certificate.id, payload: certificate,
-        on: connection, logger: logger)
+        at: clock.now, on: connection, logger: logger)
       return certificate
     }
   }
@@ -163,7 +163,7 @@ extension CatalogRPC {
         departmentID: entry.departmentID, body: entry, connection: connection)
       try await Outbox.append(
         type: "catalog.intermediary_service.created", aggregateID: entry.id, payload: entry,
-        on: connection, logger: logger)
+        at: clock.now, on: connection, logger: logger)
       return entry
     }
   }

@@ -15,10 +15,12 @@ import SwiftProtobuf
 struct CatalogRPC: Hall_Catalog_V1_CatalogService.SimpleServiceProtocol {
   let db: PostgresClient
   let logger: Logger
+  let clock: WallClock
 
-  init(db: PostgresClient, logger: Logger) {
+  init(db: PostgresClient, logger: Logger, clock: WallClock) {
     self.db = db
     self.logger = logger
+    self.clock = clock
   }
 
   /// The catalog as one of the platform's services.
@@ -27,8 +29,8 @@ struct CatalogRPC: Hall_Catalog_V1_CatalogService.SimpleServiceProtocol {
     migrations: CatalogMigrations.all,
     policy: accessPolicy,
     rpcServiceNames: [Hall_Catalog_V1_CatalogService.descriptor.fullyQualifiedService]
-  ) { client, _, logger in
-    let service = CatalogRPC(db: client, logger: logger)
+  ) { client, settings, logger in
+    let service = CatalogRPC(db: client, logger: logger, clock: settings.clock)
     try await service.seedCalendar()
     return [service]
   }

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HallAuth
+import HallCalendar
 import HallContracts
 import HallServer
 import SwiftProtobuf
@@ -21,7 +22,8 @@ struct DemoDayCommand: AsyncParsableCommand {
       Needs the deployment's signing key: the day's people (clerk, approvers, applicants, \
       supervisor) get tokens minted with it. Addresses come from HALL_CATALOG_ADDR, \
       HALL_INTAKE_ADDR, HALL_RATING_ADDR and HALL_SUPERVISION_ADDR (ports 50051–50054 by \
-      default). Every call carries a fresh request id, so the day can be played again.
+      default). Every call carries a fresh request id, so the day can be played again. A \
+      training hall's HALL_CLOCK_OFFSET_SECONDS moves the day's clock as it moves the services'.
 
         hallctl demo day --key .hall/keys/signing.key --deployment hualong-district
       """)
@@ -57,6 +59,8 @@ struct DemoDayCommand: AsyncParsableCommand {
     let signer = TokenSigner(
       privateKey: try SigningKeyFile.privateKey(base64: keyText), issuer: deployment)
     let people = DemoPeople(signer: signer, region: region, hall: hall)
+    let clock = try ServiceSettings.clock(
+      offset: ProcessInfo.processInfo.environment["HALL_CLOCK_OFFSET_SECONDS"])
     let catalog = try ServiceEndpoint.catalog.address()
     let intake = try ServiceEndpoint.intake.address()
     let rating = try ServiceEndpoint.rating.address()
@@ -70,7 +74,7 @@ struct DemoDayCommand: AsyncParsableCommand {
               s in
               let day = DemoDay(
                 catalog: .init(wrapping: c), intake: .init(wrapping: i), rating: .init(wrapping: r),
-                supervision: .init(wrapping: s), people: people)
+                supervision: .init(wrapping: s), people: people, clock: clock)
               if part == .morning || part == .all { try await day.morning() }
               if part == .afternoon || part == .all { try await day.afternoon() }
               if part == .figures || part == .all {

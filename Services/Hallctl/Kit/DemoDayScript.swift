@@ -16,6 +16,8 @@ struct DemoDay {
   let rating: Hall_Rating_V1_RatingService.Client<Transport>
   let supervision: Hall_Supervision_V1_SupervisionService.Client<Transport>
   let people: DemoPeople
+  /// The hall's time: the machine's, or a training hall's (HALL_CLOCK_OFFSET_SECONDS).
+  let clock: WallClock
 
   static let window = "W01"
   static let foodLicence = "HL-SCJG-004"
@@ -46,7 +48,7 @@ struct DemoDay {
   }
 
   func step(_ text: String) {
-    let time = Format.time(.init(date: Date()))
+    let time = Format.time(.init(date: clock.now))
     Output.line("\(time)  \(text)")
   }
 
@@ -128,7 +130,7 @@ struct DemoDay {
 
   /// A department's own system reports a case accepted three weeks ago and still open.
   func reportOverdueCase() async throws {
-    let accepted = Date().addingTimeInterval(-21 * 86_400)
+    let accepted = clock.now.addingTimeInterval(-21 * 86_400)
     let day = CivilDate(chinaStandardTimeOf: accepted)
     let number = String(
       format: "%@-%04d%02d%02d-%04d", Self.pesticideLicence, day.year, day.month, day.day,
@@ -232,7 +234,7 @@ struct DemoDay {
     } while Date() < deadline
     if !behind.isEmpty { step("supervision has not caught up with \(behind.count) cases yet") }
 
-    let today = Days.today()
+    let today = clock.today
     let from = Days.proto(today.adding(days: -30))
     let to = Days.proto(today.adding(days: 1))
     let figures = try await supervision.getFigures(

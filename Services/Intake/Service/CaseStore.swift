@@ -76,7 +76,7 @@ enum CaseStore {
   static func record(
     _ kase: inout Case, action: String, note: String = "", isNew: Bool = false,
     answering claim: Idempotency.Claim? = nil,
-    on connection: PostgresConnection, logger: Logger, now: Date = Date()
+    on connection: PostgresConnection, logger: Logger, now: Date
   ) async throws {
     let event = trace(&kase, action: action, note: note, now: now)
     try await save(
@@ -99,7 +99,8 @@ enum CaseStore {
         $0.actorRole = principal?.role.rawValue ?? "system"
         $0.note = note
       })
-    return Outbox.Entry(type: "intake.case.\(action)", aggregateID: kase.caseNumber, payload: kase)
+    return Outbox.Entry(
+      type: "intake.case.\(action)", aggregateID: kase.caseNumber, payload: kase, at: now)
   }
 
   /// Stores the case with the events of its steps since it was read, in one statement.

@@ -17,6 +17,7 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
   let logger: Logger
   let policy: IntakePolicy
   let calendars: CalendarSource
+  let clock: WallClock
 
   static let definition = ServiceDefinition(
     name: "intake",
@@ -33,17 +34,19 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
         ) { event, connection in
           if try await CatalogReplica.apply(event, on: connection, logger: logger) {
             try await DueTimeRederivation.run(
-              on: connection, calendars: calendars, logger: logger)
+              on: connection, calendars: calendars, now: settings.clock.now, logger: logger)
           }
         },
-        ShortfallExpiry(client: client, policy: policy, calendars: calendars, logger: logger),
+        ShortfallExpiry(
+          client: client, policy: policy, calendars: calendars, clock: settings.clock,
+          logger: logger),
       ]
     }
   ) { client, settings, logger in
     [
       IntakeRPC(
         db: client, logger: logger, policy: try IntakePolicy(settings: settings),
-        calendars: CalendarSource())
+        calendars: CalendarSource(), clock: settings.clock)
     ]
   }
 
@@ -106,7 +109,7 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
   ) async throws -> Hall_Intake_V1_Case {
     try await once(requestID, method) { connection, claim in
       var kase = try await CaseStore.lock(caseNumber, on: connection, logger: logger)
-      let now = Date()
+      let now = clock.now
       let (action, note) = try await body(&kase, connection, now)
       try await CaseStore.record(
         &kase, action: action, note: note, answering: claim, on: connection, logger: logger,

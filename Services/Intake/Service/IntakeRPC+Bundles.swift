@@ -17,7 +17,7 @@ extension IntakeRPC {
     request: Hall_Intake_V1_SubmitBundleApplicationRequest, context: ServerContext
   ) async throws -> Hall_Intake_V1_BundleApplication {
     let principal = try CaseAccess.caller
-    let now = Date()
+    let now = clock.now
     try Text.require(request.bundleCode, field: "bundle_code", max: 40)
     try ApplicationInput.validate(
       requestID: request.requestID, channel: request.channel, applicant: request.applicant,
@@ -80,7 +80,7 @@ extension IntakeRPC {
         """, logger: logger)
       try await Outbox.append(
         type: "intake.application.received", aggregateID: application.id, payload: application,
-        on: connection, logger: logger)
+        at: now, on: connection, logger: logger)
       return application
     }
   }

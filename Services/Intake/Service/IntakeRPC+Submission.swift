@@ -18,7 +18,7 @@ extension IntakeRPC {
     request: Hall_Intake_V1_SubmitCaseRequest, context: ServerContext
   ) async throws -> Hall_Intake_V1_Case {
     let principal = try CaseAccess.caller
-    let now = Date()
+    let now = clock.now
     try Text.require(request.itemCode, field: "item_code", max: 40)
     try ApplicationInput.validate(
       requestID: request.requestID, channel: request.channel, applicant: request.applicant,
@@ -145,7 +145,7 @@ extension IntakeRPC {
           : "ticket \(ticketID) is already finished")
     }
     ticket.state = .served
-    ticket.serveTime = .init(date: Date())
+    ticket.serveTime = .init(date: clock.now)
     ticket.caseNumber = kase.caseNumber
     kase.ticketID = ticket.id
     try await save(ticket, action: "served", on: connection)
@@ -173,7 +173,7 @@ extension IntakeRPC {
     by principal: Principal, answering claim: Idempotency.Claim? = nil,
     on connection: PostgresConnection
   ) async throws {
-    let now = Date()
+    let now = clock.now
     let standing = try await CatalogReplica.item(
       kase.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
     let calendar = try await calendars.calendar(

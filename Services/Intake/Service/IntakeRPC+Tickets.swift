@@ -34,7 +34,7 @@ extension IntakeRPC {
         field: "bundle_code", message: "give an item code or a bundle code, not both")
     }
     return try await once(request.requestID, "IssueTicket") { connection in
-      let now = Date()
+      let now = clock.now
       let day = Days.today(now: now)
       // Numbers are handed out one at a time per hall, in issue order.
       let lockKey = "hall.tickets.\(hall)"
@@ -63,8 +63,8 @@ extension IntakeRPC {
           \(Int16(ticket.state.rawValue)), \(now), \(try ticket.bytea()))
         """, logger: logger)
       try await Outbox.append(
-        type: "intake.ticket.issued", aggregateID: ticket.id, payload: ticket, on: connection,
-        logger: logger)
+        type: "intake.ticket.issued", aggregateID: ticket.id, payload: ticket, at: now,
+        on: connection, logger: logger)
       return ticket
     }
   }
@@ -88,7 +88,7 @@ extension IntakeRPC {
         throw ServiceError.failedPrecondition("nobody is waiting in hall \(hall)")
       }
       var ticket = try Hall_Intake_V1_Ticket(bytea: try row.decode(ByteBuffer.self))
-      let now = Date()
+      let now = clock.now
       ticket.state = .called
       ticket.callTime = .init(date: now)
       ticket.windowID = request.windowID
@@ -114,7 +114,7 @@ extension IntakeRPC {
         )
       }
       ticket.state = request.noShow ? .noShow : .served
-      ticket.serveTime = .init(date: Date())
+      ticket.serveTime = .init(date: clock.now)
       try await save(ticket, action: request.noShow ? "no_show" : "served", on: connection)
       return ticket
     }
@@ -143,7 +143,7 @@ extension IntakeRPC {
       let (_, body) = try row.decode((String, ByteBuffer).self)
       var ticket = try Hall_Intake_V1_Ticket(bytea: body)
       if ticket.state == .waiting {
-        ticket.waitSeconds = Int64(Date().timeIntervalSince(ticket.issueTime.date))
+        ticket.waitSeconds = Int64(clock.now.timeIntervalSince(ticket.issueTime.date))
       }
       response.tickets.append(ticket)
     }
@@ -173,7 +173,7 @@ extension IntakeRPC {
       WHERE id = \(ticket.id)
       """, logger: logger)
     try await Outbox.append(
-      type: "intake.ticket.\(action)", aggregateID: ticket.id, payload: ticket, on: connection,
-      logger: logger)
+      type: "intake.ticket.\(action)", aggregateID: ticket.id, payload: ticket, at: clock.now,
+      on: connection, logger: logger)
   }
 }

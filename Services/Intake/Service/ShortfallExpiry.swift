@@ -17,19 +17,24 @@ final class ShortfallExpiry: Service {
   let client: PostgresClient
   let policy: IntakePolicy
   let calendars: CalendarSource
+  let clock: WallClock
   let logger: Logger
 
-  init(client: PostgresClient, policy: IntakePolicy, calendars: CalendarSource, logger: Logger) {
+  init(
+    client: PostgresClient, policy: IntakePolicy, calendars: CalendarSource, clock: WallClock,
+    logger: Logger
+  ) {
     self.client = client
     self.policy = policy
     self.calendars = calendars
+    self.clock = clock
     self.logger = logger
   }
 
   func run() async throws {
     while !Task.isCancelled {
       do {
-        while try await sweep(now: Date()) > 0 {}
+        while try await sweep(now: clock.now) > 0 {}
       } catch  where !Task.isCancelled {
         logger.warning("shortfall expiry pass failed", metadata: ["error": "\(error)"])
       }
@@ -79,14 +84,13 @@ final class ShortfallExpiry: Service {
 /// budget and ledger, and each one that moved is announced (INT-5, INT-12).
 enum DueTimeRederivation {
   static func run(
-    on connection: PostgresConnection, calendars: CalendarSource, logger: Logger
+    on connection: PostgresConnection, calendars: CalendarSource, now: Date, logger: Logger
   ) async throws {
     let calendar = try await calendars.calendar(on: connection, logger: logger)
     let rows = try await connection.query(
       "SELECT body FROM cases WHERE open AND due_time IS NOT NULL ORDER BY case_number FOR UPDATE",
       logger: logger
     ).collect()
-    let now = Date()
     for row in rows {
       var kase = try Hall_Intake_V1_Case(bytea: try row.decode(ByteBuffer.self))
       let before = kase.deadline.dueTime.date

@@ -19,6 +19,7 @@ struct RatingRPC: Hall_Rating_V1_RatingService.SimpleServiceProtocol {
   let calendars: CalendarSource
   /// GB/T 2260 code of the deployment, carried on every rating record.
   let regionCode: String
+  let clock: WallClock
 
   static let definition = ServiceDefinition(
     name: "rating",
@@ -54,7 +55,8 @@ struct RatingRPC: Hall_Rating_V1_RatingService.SimpleServiceProtocol {
     [
       RatingRPC(
         db: client, logger: logger, policy: try RatingPolicy(settings: settings),
-        calendars: CalendarSource(), regionCode: settings.options["REGION_CODE"] ?? "")
+        calendars: CalendarSource(), regionCode: settings.options["REGION_CODE"] ?? "",
+        clock: settings.clock)
     ]
   }
 

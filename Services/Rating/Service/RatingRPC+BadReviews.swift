@@ -233,7 +233,7 @@ extension RatingRPC {
   ) async throws -> Hall_Rating_V1_BadReview {
     try await once(requestID, method) { connection in
       var review = try await lock(id, forUpdate: true, on: connection)
-      let (action, note) = try await body(&review, Date(), connection)
+      let (action, note) = try await body(&review, clock.now, connection)
       try await record(&review, action, note: note, on: connection)
       if review.state == .void {
         try await connection.query(
@@ -251,7 +251,7 @@ extension RatingRPC {
     let principal = Principal.current
     review.history.append(
       .with {
-        $0.time = .init(date: Date())
+        $0.time = .init(date: clock.now)
         $0.action = action
         $0.state = review.state
         $0.actor = principal?.subject ?? "system"
@@ -277,7 +277,7 @@ extension RatingRPC {
     }
     try await Outbox.append(
       type: "rating.bad_review.\(action)", aggregateID: review.rating.caseNumber,
-      payload: review, on: connection, logger: logger)
+      payload: review, at: clock.now, on: connection, logger: logger)
   }
 
   func lock(_ id: String, forUpdate: Bool, on connection: PostgresConnection) async throws

@@ -27,7 +27,7 @@ extension RatingRPC {
     try Text.require(mark.hallID, field: "mark.hall_id", max: 40)
     try Text.require(mark.evidence, field: "mark.evidence", max: 2000)
     return try await once(request.requestID, "RecordMark") { connection in
-      let now = Date()
+      let now = clock.now
       mark.id = "MK-\(request.requestID)"
       mark.time = .init(date: now)
       mark.recordedBy = principal.subject
@@ -38,7 +38,7 @@ extension RatingRPC {
           \(mark.staffID), \(mark.departmentID), \(now), \(try mark.bytea()))
         """, logger: logger)
       try await Outbox.append(
-        type: "rating.mark.recorded", aggregateID: mark.id, payload: mark, on: connection,
+        type: "rating.mark.recorded", aggregateID: mark.id, payload: mark, at: now, on: connection,
         logger: logger)
       return mark
     }

@@ -16,7 +16,7 @@ extension RatingRPC {
     request: Hall_Rating_V1_ListInvitationsRequest, context: ServerContext
   ) async throws -> Hall_Rating_V1_ListInvitationsResponse {
     let day =
-      request.hasDay ? try Days.civil(request.day, field: "day") : Days.today()
+      request.hasDay ? try Days.civil(request.day, field: "day") : clock.today
     let size = try Paging.size(request.pageSize, default: 100, max: 500)
     let after = try Paging.afterKey(request.pageToken) ?? ""
     let rows = try await db.query(
@@ -67,7 +67,7 @@ extension RatingRPC {
       }
       invitation.outcome = request.outcome
       invitation.channel = request.channel
-      invitation.workedTime = .init(date: Date())
+      invitation.workedTime = .init(date: clock.now)
       invitation.workedBy = principal.subject
       invitation.note = request.note
       try await save(invitation, on: connection)
@@ -97,7 +97,7 @@ extension RatingRPC {
       """, logger: logger)
     try await Outbox.append(
       type: "rating.invitation.worked", aggregateID: invitation.caseNumber, payload: invitation,
-      on: connection, logger: logger)
+      at: clock.now, on: connection, logger: logger)
   }
 
   /// A rating, by whatever channel, answers the case's invitation.

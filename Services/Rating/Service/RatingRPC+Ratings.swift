@@ -55,7 +55,7 @@ extension RatingRPC {
         "case \(kase.caseNumber) is not finished: it can be rated once it is delivered, denied or refused"
       )
     }
-    let now = Date()
+    let now = clock.now
     let first = try await firstRating(of: kase.caseNumber, on: connection)
     if second {
       guard let first else {
@@ -120,7 +120,7 @@ extension RatingRPC {
     }
     try await Outbox.append(
       type: "rating.rating.given", aggregateID: kase.caseNumber, payload: rating,
-      on: connection, logger: logger)
+      at: now, on: connection, logger: logger)
     try await closeInvitation(of: kase.caseNumber, rating: rating, on: connection)
     if !second, satisfaction.rawValue >= 4 {
       try await openBadReview(for: rating, now: now, on: connection)

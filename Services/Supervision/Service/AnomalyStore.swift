@@ -91,7 +91,11 @@ enum AnomalyStore {
     let inserted = Set(try rows.map { try $0.decode(String.self) })
     let fresh = anomalies.filter { inserted.contains($0.id) }
     try await Outbox.append(
-      fresh.map { .init(type: "supervision.anomaly.raised", aggregateID: $0.id, payload: $0) },
+      fresh.map {
+        .init(
+          type: "supervision.anomaly.raised", aggregateID: $0.id, payload: $0,
+          at: $0.raiseTime.date)
+      },
       on: connection, logger: logger)
     var perCase: [String: (count: Int, red: Int)] = [:]
     for anomaly in fresh where counts(anomaly.state) && !anomaly.caseNumber.isEmpty {
@@ -104,8 +108,8 @@ enum AnomalyStore {
   /// Stores a changed anomaly (its id exists) and announces it as `action`; the case
   /// counters follow when it starts or stops counting.
   static func update(
-    _ anomaly: Anomaly, from old: Anomaly, action: String, on connection: PostgresConnection,
-    logger: Logger
+    _ anomaly: Anomaly, from old: Anomaly, action: String, at instant: Date,
+    on connection: PostgresConnection, logger: Logger
   ) async throws {
     let counted = counts(anomaly.state)
     try await connection.query(
@@ -119,7 +123,7 @@ enum AnomalyStore {
       """, logger: logger)
     try await Outbox.append(
       type: "supervision.anomaly.\(action)", aggregateID: anomaly.id, payload: anomaly,
-      on: connection, logger: logger)
+      at: instant, on: connection, logger: logger)
     let wasCounted = counts(old.state)
     if counted != wasCounted, !anomaly.caseNumber.isEmpty {
       let delta = counted ? 1 : -1

@@ -108,11 +108,14 @@ struct CaseLedger {
     var events: [Outbox.Entry] = []
     if kase.hasYellowCardTime, old?.kase.hasYellowCardTime != true {
       events.append(
-        .init(type: "supervision.card.yellow", aggregateID: kase.caseNumber, payload: kase))
+        .init(
+          type: "supervision.card.yellow", aggregateID: kase.caseNumber, payload: kase,
+          at: instant))
     }
     if kase.hasRedCardTime, old?.kase.hasRedCardTime != true {
       events.append(
-        .init(type: "supervision.card.red", aggregateID: kase.caseNumber, payload: kase))
+        .init(
+          type: "supervision.card.red", aggregateID: kase.caseNumber, payload: kase, at: instant))
     }
     let raised = try findings.compactMap { finding -> Hall_Supervision_V1_Anomaly? in
       guard let rule = rules.enabled(finding.code) else { return nil }

@@ -47,8 +47,9 @@ enum CatalogFacts {
         """, logger: logger)
     default:
       if try await CalendarReplica.apply(event, on: connection, logger: logger) {
+        // Every open case is judged again at the timer's next pass, whatever its clock reads.
         try await connection.query(
-          "UPDATE cases SET next_check = now() WHERE open", logger: logger)
+          "UPDATE cases SET next_check = '-infinity' WHERE open", logger: logger)
       }
     }
   }

@@ -47,7 +47,9 @@ enum RatingReplica {
     default:
       let review = try Hall_Rating_V1_BadReview(unpackingAny: event.payload)
       guard review.state == .void else { return }
-      try await voided(review.rating, evidence: evidence, on: connection, logger: logger)
+      try await voided(
+        review.rating, evidence: evidence, at: event.occurredAt.date, on: connection,
+        logger: logger)
     }
   }
 
@@ -136,14 +138,15 @@ enum RatingReplica {
       regraded.judgement = "re-graded by the applicant's second evaluation (\(code))"
     }
     try await AnomalyStore.update(
-      regraded, from: anomaly, action: "regraded", on: connection, logger: logger)
+      regraded, from: anomaly, action: "regraded", at: rating.time.date, on: connection,
+      logger: logger)
   }
 
   /// A rating confirmed mistaken or malicious on appeal in rating: it leaves the figures and
   /// so does its anomaly.
   static func voided(
-    _ rating: Hall_Rating_V1_Rating, evidence: String, on connection: PostgresConnection,
-    logger: Logger
+    _ rating: Hall_Rating_V1_Rating, evidence: String, at instant: Date,
+    on connection: PostgresConnection, logger: Logger
   ) async throws {
     let rows = try await connection.query(
       """
@@ -180,6 +183,6 @@ enum RatingReplica {
     removed.judgement = "the rating was voided on appeal in rating"
     removed.evidence.append(evidence)
     try await AnomalyStore.update(
-      removed, from: anomaly, action: "regraded", on: connection, logger: logger)
+      removed, from: anomaly, action: "regraded", at: instant, on: connection, logger: logger)
   }
 }

@@ -18,6 +18,7 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
   let logger: Logger
   let policy: SupervisionPolicy
   let calendars: CalendarSource
+  let clock: WallClock
 
   static let definition = ServiceDefinition(
     name: "supervision",
@@ -46,14 +47,16 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
           try await RatingReplica.apply(
             event, policy: policy, calendars: calendars, on: connection, logger: logger)
         },
-        SupervisionTimer(client: client, policy: policy, calendars: calendars, logger: logger),
+        SupervisionTimer(
+          client: client, policy: policy, calendars: calendars, clock: settings.clock,
+          logger: logger),
       ]
     }
   ) { client, settings, logger in
     [
       SupervisionRPC(
         db: client, logger: logger, policy: try SupervisionPolicy(settings: settings),
-        calendars: CalendarSource())
+        calendars: CalendarSource(), clock: settings.clock)
     ]
   }
 
@@ -127,7 +130,7 @@ public enum Supervision {
     policy.regionCode = regionCode
     policy.timerBatchSize = batchSize
     return try await SupervisionTimer(
-      client: client, policy: policy, calendars: CalendarSource(), logger: logger
+      client: client, policy: policy, calendars: CalendarSource(), clock: .system, logger: logger
     ).pass(now: now)
   }
 }

@@ -77,7 +77,7 @@ extension SupervisionRPC {
     }
     let principal = try Self.caller
     return try await once(request.requestID, "RecordManualEntry") { connection in
-      let now = Date()
+      let now = clock.now
       var anomaly = Anomaly.with {
         $0.ruleCode = RuleBook.Code.manual
         $0.state = .pendingJudgement
@@ -293,12 +293,12 @@ extension SupervisionRPC {
     try await once(requestID, method) { connection in
       let old = try await AnomalyStore.load(id, forUpdate: true, on: connection, logger: logger)
       try Self.visibleDepartmentOf(record: old.departmentID)
-      let now = Date()
+      let now = clock.now
       var anomaly = old
       try await body(&anomaly, now, connection)
       anomaly.updateTime = .init(date: now)
       try await AnomalyStore.update(
-        anomaly, from: old, action: action, on: connection, logger: logger)
+        anomaly, from: old, action: action, at: now, on: connection, logger: logger)
       try await Audit.record(action, target: id, on: connection, logger: logger)
       return anomaly
     }

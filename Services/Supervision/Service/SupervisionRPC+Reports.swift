@@ -97,7 +97,7 @@ extension SupervisionRPC {
       }
     }
     return try await once(requestID, method) { connection in
-      let now = Date()
+      let now = clock.now
       var departments: [String: String] = [:]
       for try await (id, region) in try await connection.query(
         "SELECT id, region_code FROM departments", logger: logger

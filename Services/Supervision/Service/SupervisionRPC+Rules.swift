@@ -57,7 +57,7 @@ extension SupervisionRPC {
       rule.category = request.category
       rule.signal = request.signal
       rule.parameters = request.parameters
-      rule.updateTime = .init(date: Date())
+      rule.updateTime = .init(date: clock.now)
       rule.updatedBy = principal.subject
       try await connection.query(
         """
@@ -87,7 +87,7 @@ extension SupervisionRPC {
       let model = Hall_Supervision_V1_ScoreModel.with {
         $0.version = current.version + 1
         $0.terms = request.terms
-        $0.updateTime = .init(date: Date())
+        $0.updateTime = .init(date: clock.now)
         $0.updatedBy = principal.subject
       }
       try await connection.query(

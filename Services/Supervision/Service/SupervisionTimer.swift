@@ -18,14 +18,17 @@ final class SupervisionTimer: Service {
   let client: PostgresClient
   let policy: SupervisionPolicy
   let calendars: CalendarSource
+  let clock: WallClock
   let logger: Logger
 
   init(
-    client: PostgresClient, policy: SupervisionPolicy, calendars: CalendarSource, logger: Logger
+    client: PostgresClient, policy: SupervisionPolicy, calendars: CalendarSource,
+    clock: WallClock, logger: Logger
   ) {
     self.client = client
     self.policy = policy
     self.calendars = calendars
+    self.clock = clock
     self.logger = logger
   }
 
@@ -33,7 +36,7 @@ final class SupervisionTimer: Service {
     while !Task.isCancelled {
       do {
         let started = ContinuousClock.now
-        let checked = try await pass(now: Date())
+        let checked = try await pass(now: clock.now)
         if checked > 0 {
           logger.info(
             "timer pass",

@@ -6,7 +6,7 @@ import SwiftProtobuf
 /// Civil dates between the contract and the calendar library. Days are stored as day
 /// numbers (days since 1970-01-01) so that no time zone is ever involved in storage.
 public enum Days {
-  public static func today(now: Date = Date()) -> CivilDate {
+  public static func today(now: Date) -> CivilDate {
     CivilDate(chinaStandardTimeOf: now)
   }
 
