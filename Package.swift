@@ -191,6 +191,11 @@ let package = Package(
       path: "Tests/CalendarTests",
       swiftSettings: strictSettings),
     .testTarget(
+      name: "ServerTests",
+      dependencies: ["HallServer", "HallContracts", protobuf],
+      path: "Tests/ServerTests",
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "CatalogTests",
       dependencies: [
         "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", "HallServer", grpcCore,

@@ -5,6 +5,7 @@
 #
 #   deploy/local-postgres.sh start    create (first time) and start the cluster
 #   deploy/local-postgres.sh stop     stop it
+#   deploy/local-postgres.sh restart [fast|immediate]  restart it (fault tests)
 #   deploy/local-postgres.sh status   say whether it runs
 #   deploy/local-postgres.sh env      print the connection settings as shell variables
 #   deploy/local-postgres.sh destroy  stop it and delete its folder
@@ -178,6 +179,11 @@ print_env() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  restart)
+    ensure_installed
+    as_owner "$bindir/pg_ctl" -D "$data" -m "${2:-fast}" -l "$dir/server.log" -w -t 60 restart \
+      >/dev/null
+    ;;
   status)
     bindir=$(find_bindir) || { echo "not installed"; exit 1; }
     if is_running; then echo "running on 127.0.0.1:$port"; else echo "stopped"; exit 1; fi

@@ -12,7 +12,7 @@ swift build --build-tests
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else
-  for target in CalendarTests CatalogTests FeedTests IntakeTests RatingTests SupervisionTests \
+  for target in CalendarTests ServerTests CatalogTests FeedTests IntakeTests RatingTests SupervisionTests \
     HallctlTests; do
     echo "== $target"
     timeout 900 swift test --skip-build --filter "$target" \

@@ -16,3 +16,18 @@ extension PostgresConnection {
     _ = try await prepared(statement, logger: logger)
   }
 }
+
+extension PostgresConnection {
+  /// Returns once the server has committed the implicit transaction of the statement run
+  /// before on this connection (REL-1).
+  ///
+  /// A statement outside BEGIN … COMMIT commits when the server processes the Sync that
+  /// follows it, after its CommandComplete; PostgresNIO succeeds the statement at
+  /// CommandComplete. A server stopped in between (a fast shutdown) sends the buffered
+  /// CommandComplete and then terminates the session, the transaction rolled back: the
+  /// caller would answer "done" for a change that never happened. The next statement is only
+  /// sent once the server is ready for it, after that Sync, so its answer confirms the commit.
+  public func confirmCommit(logger: Logger) async throws {
+    try await perform("SELECT 1", logger: logger)
+  }
+}

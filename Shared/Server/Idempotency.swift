@@ -8,7 +8,8 @@ import Synchronization
 
 /// Makes a creating call idempotent (REL-1): the first call with a request id does the work
 /// and stores its answer in the same transaction; a retry returns that answer and writes
-/// nothing.
+/// nothing. A request id belongs to its caller: another caller's same id is another request,
+/// and never sees this one's answer.
 ///
 /// The answer is stored last, in one statement (the work's own last statement when it can
 /// carry it), rather than claimed first and filled in at the end: a first call, by far the
@@ -86,8 +87,8 @@ public enum Idempotency {
     transaction: Bool = true, _ work: (PostgresConnection, Claim) async throws -> Response
   ) async throws -> Response {
     try validate(requestID: requestID)
-    let claim = Claim(
-      requestID: requestID, method: method, subject: Principal.current?.subject ?? "anonymous")
+    let caller = Self.caller
+    let claim = Claim(requestID: requestID, method: method, subject: caller)
     do {
       guard transaction else {
         return try await client.withConnection { connection in
@@ -95,6 +96,7 @@ public enum Idempotency {
           guard claim.isWritten else {
             throw UnstoredAnswer(method: method)
           }
+          try await connection.confirmCommit(logger: logger)
           return response
         }
       }
@@ -109,7 +111,7 @@ public enum Idempotency {
     } catch {
       guard
         let stored = try? await storedAnswer(
-          requestID: requestID, client: client, logger: logger)
+          requestID: requestID, caller: caller, client: client, logger: logger)
       else { throw error }
       guard stored.method == method else {
         throw ServiceError.invalidArgument(
@@ -119,12 +121,21 @@ public enum Idempotency {
     }
   }
 
-  /// The answer stored for `requestID`, if a call with it has committed.
-  static func storedAnswer(requestID: String, client: PostgresClient, logger: Logger)
-    async throws -> (method: String, response: ByteBuffer)?
-  {
+  /// Who owns a request id: the role and subject of the token that sent it.
+  static var caller: String {
+    guard let principal = Principal.current else { return "anonymous" }
+    return "\(principal.role.rawValue):\(principal.subject)"
+  }
+
+  /// The answer stored for `caller`'s `requestID`, if a call with it has committed.
+  static func storedAnswer(
+    requestID: String, caller: String, client: PostgresClient, logger: Logger
+  ) async throws -> (method: String, response: ByteBuffer)? {
     let rows = try await client.query(
-      "SELECT method, response FROM request_log WHERE request_id = \(requestID)", logger: logger
+      """
+      SELECT method, response FROM request_log
+      WHERE subject = \(caller) AND request_id = \(requestID)
+      """, logger: logger
     ).collect()
     guard let row = rows.first else { return nil }
     let (method, response) = try row.decode((String, ByteBuffer?).self)

@@ -50,4 +50,23 @@ public enum PlatformTables {
       applied_at timestamptz NOT NULL DEFAULT now())
     """,
   ]
+
+  /// The platform tables' second step, in each service's next migration: a request id is
+  /// its caller's own (the log's key is the caller and the id), and events a consumer cannot
+  /// apply are kept aside with the reason instead of stopping the feed (REL-2).
+  public static let callerKeysAndParkedEvents: [String] = [
+    "ALTER TABLE request_log DROP CONSTRAINT request_log_pkey",
+    "ALTER TABLE request_log ADD PRIMARY KEY (subject, request_id)",
+    """
+    CREATE TABLE parked_events (
+      subscription text NOT NULL,
+      cursor bigint NOT NULL,
+      event_type text NOT NULL,
+      aggregate_id text NOT NULL,
+      reason text NOT NULL,
+      event bytea NOT NULL,
+      parked_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (subscription, cursor))
+    """,
+  ]
 }

@@ -25,18 +25,18 @@ public struct RequestLoggingInterceptor: ServerInterceptor {
         "rpc", metadata: ["method": "\(method)", "ms": "\(elapsedMilliseconds(since: start))"])
       return response
     } catch let error as RPCError {
+      let message = Quote.status(error.message)
       logger.info(
         "rpc refused",
-        metadata: ["method": "\(method)", "code": "\(error.code)", "message": "\(error.message)"])
-      throw error
+        metadata: ["method": "\(method)", "code": "\(error.code)", "message": "\(message)"])
+      throw RPCError(
+        code: error.code, message: message, metadata: error.metadata, cause: error.cause)
     } catch let error as any RPCErrorConvertible {
+      let message = Quote.status(error.rpcErrorMessage)
       logger.info(
         "rpc refused",
-        metadata: [
-          "method": "\(method)", "code": "\(error.rpcErrorCode)",
-          "message": "\(error.rpcErrorMessage)",
-        ])
-      throw RPCError(error)
+        metadata: ["method": "\(method)", "code": "\(error.rpcErrorCode)", "message": "\(message)"])
+      throw RPCError(code: error.rpcErrorCode, message: message, metadata: error.rpcErrorMetadata)
     } catch let error as PSQLError where error.sqlState == "23505" {
       // Two calls raced to create the same record; the loser gets the answer it would have
       // got a moment later.

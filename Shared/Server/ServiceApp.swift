@@ -104,6 +104,7 @@ public final class ServiceApp: Service {
       interceptors: [
         RequestLoggingInterceptor(logger: logger),
         AuthInterceptor(verifier: verifier, policy: policy),
+        ContractLimitsInterceptor(),
       ])
     try await withGracefulShutdownHandler {
       try await withThrowingTaskGroup(of: Void.self) { group in

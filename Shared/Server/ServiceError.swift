@@ -35,7 +35,7 @@ public enum ServiceError: Error, Equatable, RPCErrorConvertible {
   public var rpcErrorMetadata: Metadata {
     if case .invalidArgument(let field, _) = self {
       var metadata = Metadata()
-      metadata.addString(field, forKey: "hall-field")
+      metadata.addString(Quote.brief(field, limit: 200), forKey: "hall-field")
       return metadata
     }
     return [:]

@@ -28,6 +28,9 @@ enum FeedFixture {
           applied_by text NOT NULL)
         """
       ]),
+    Migration(
+      version: 3, name: "request ids per caller, parked events",
+      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 
   static var logger: Logger {

@@ -102,6 +102,13 @@ struct WindowAcceptanceTests {
       #expect(first == again)
       #expect(try await hall.count("cases") == 1)
       #expect(try await hall.count("request_log WHERE request_id = 'window-once'") == 1)
+      // A request id is its caller's own (REL-1, SEC-1): another hall's clerk sending the same
+      // id makes a request of their own and never sees the first case, resident id and all.
+      let other = try await hall.submit(
+        as: People.otherHallClerk, request: "window-once", decision: .init())
+      #expect(other.caseNumber != first.caseNumber && other.hallID == "other-hall")
+      #expect(try await hall.count("cases") == 2)
+      #expect(try await hall.submit(request: "window-once", decision: .init()) == first)
       await expectRefusal(.invalidArgument, field: "request_id", containing: "SubmitCase") {
         _ = try await hall.intake.acceptCase(
           .with {

@@ -138,5 +138,8 @@ enum CatalogMigrations {
           updated_by text NOT NULL)
         """,
       ]),
+    Migration(
+      version: 3, name: "request ids per caller, parked events",
+      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 }

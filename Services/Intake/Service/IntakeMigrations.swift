@@ -107,5 +107,8 @@ enum IntakeMigrations {
           case_number text NOT NULL)
         """,
       ]),
+    Migration(
+      version: 4, name: "request ids per caller, parked events",
+      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 }

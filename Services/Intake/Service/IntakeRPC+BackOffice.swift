@@ -140,9 +140,13 @@ extension IntakeRPC {
         throw ServiceError.failedPrecondition(
           "case \(kase.caseNumber) is an on-the-spot case or not accepted: no limit to extend")
       }
-      let ceiling = kase.deadline.statutoryWorkingDays + Int32(policy.statutoryExtensionWorkingDays)
+      // In Int: the request's days are bounded at the edge, the stored ones by this check, and
+      // no sum of them may trap.
+      let ceiling =
+        Int(kase.deadline.statutoryWorkingDays) + policy.statutoryExtensionWorkingDays
       let total =
-        kase.deadline.budgetWorkingDays + kase.deadline.extensionWorkingDays + request.workingDays
+        Int(kase.deadline.budgetWorkingDays) + Int(kase.deadline.extensionWorkingDays)
+        + Int(request.workingDays)
       guard total <= ceiling else {
         throw ServiceError.failedPrecondition(
           "the limit would be \(total) working days; the law allows at most \(ceiling) (statutory \(kase.deadline.statutoryWorkingDays) + \(policy.statutoryExtensionWorkingDays))"

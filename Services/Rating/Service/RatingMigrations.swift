@@ -94,5 +94,8 @@ enum RatingMigrations {
         """,
         "CREATE INDEX case_anomalies_case ON case_anomalies (case_number)",
       ]),
+    Migration(
+      version: 5, name: "request ids per caller, parked events",
+      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 }

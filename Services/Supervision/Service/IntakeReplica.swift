@@ -35,7 +35,7 @@ enum IntakeReplica {
       """, logger: logger
     ).collect()
     let (region, wait) = try rows[0].decode((String?, Int64?).self)
-    let facts = Self.facts(
+    let facts = try Self.facts(
       intakeCase, regionCode: region ?? policy.regionCode, waitSeconds: wait ?? 0)
     let ledger = try await CaseLedger.prepare(
       policy: policy, calendars: calendars, on: connection, logger: logger)
@@ -75,8 +75,13 @@ enum IntakeReplica {
 
   static func facts(
     _ intakeCase: Hall_Intake_V1_Case, regionCode: String, waitSeconds: Int64
-  ) -> Hall_Supervision_V1_SupervisedCase {
-    .with {
+  ) throws(FeeTotalError) -> Hall_Supervision_V1_SupervisedCase {
+    let charged = try FeeTotalError.sum(intakeCase.fees.map(\.amountFen), case: intakeCase)
+    // A fee per a varying standard (0) is its own standard.
+    let standard = try FeeTotalError.sum(
+      intakeCase.fees.map { $0.perStandard ? $0.amountFen : $0.standardAmountFen },
+      case: intakeCase)
+    return .with {
       $0.caseNumber = intakeCase.caseNumber
       $0.itemCode = intakeCase.itemCode
       $0.itemName = intakeCase.itemName
@@ -103,11 +108,8 @@ enum IntakeReplica {
       // applicant's own choice: that first visit is not the hall's doing.
       $0.maxVisits =
         intakeCase.channel == .window ? max(intakeCase.maxVisits, 1) : intakeCase.maxVisits
-      $0.feeChargedFen = intakeCase.fees.reduce(0) { $0 + $1.amountFen }
-      // A fee per a varying standard (0) is its own standard.
-      $0.feeStandardFen = intakeCase.fees.reduce(0) {
-        $0 + ($1.perStandard ? $1.amountFen : $1.standardAmountFen)
-      }
+      $0.feeChargedFen = charged
+      $0.feeStandardFen = standard
       $0.waitSeconds = waitSeconds
       $0.timeline = intakeCase.timeline.map { entry in
         .with {
@@ -131,5 +133,24 @@ enum IntakeReplica {
     case .denied: intakeCase.decision.reason
     default: nil
     }
+  }
+}
+
+/// A case whose fees no real charge can add up to: negative, or past what 64 bits hold. The
+/// event is refused (and parked by the feed consumer), never summed into a trap.
+struct FeeTotalError: Error, CustomStringConvertible {
+  let caseNumber: String
+  var description: String { "case \(caseNumber) has fees that cannot be summed" }
+
+  static func sum(_ amounts: [Int64], case kase: Hall_Intake_V1_Case) throws(FeeTotalError)
+    -> Int64
+  {
+    var total: Int64 = 0
+    for amount in amounts {
+      let (next, overflow) = total.addingReportingOverflow(amount)
+      guard amount >= 0, !overflow else { throw FeeTotalError(caseNumber: kase.caseNumber) }
+      total = next
+    }
+    return total
   }
 }

@@ -120,5 +120,8 @@ enum SupervisionMigrations {
           PRIMARY KEY (day, region_code, department_id))
         """,
       ]),
+    Migration(
+      version: 4, name: "request ids per caller, parked events",
+      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 }

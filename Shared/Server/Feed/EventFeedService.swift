@@ -4,10 +4,15 @@ public import HallContracts
 import SwiftProtobuf
 
 /// Serves a service's outbox as `hall.events.v1.EventFeed` (REL-2): what is there after the
-/// caller's cursor, then new events as they are numbered, with heartbeats while idle.
+/// caller's cursor, then new events as they are numbered, with heartbeats while idle and
+/// at least every second while catching up, so that a consumer far behind knows the head.
 public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
   let feed: OutboxFeed
   static let batch = 500
+  /// What one subscription may filter on: a few event families, not a list of every type.
+  static let maxTypePrefixes = 50
+  static let maxPrefixLength = 100
+  static let catchUpHeartbeat = Duration.seconds(1)
 
   public init(feed: OutboxFeed) { self.feed = feed }
 
@@ -19,8 +24,31 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
     guard request.afterCursor >= 0 else {
       throw ServiceError.invalidArgument(field: "after_cursor", message: "must not be negative")
     }
+    guard request.typePrefixes.count <= Self.maxTypePrefixes else {
+      throw ServiceError.invalidArgument(
+        field: "type_prefixes",
+        message: "holds \(request.typePrefixes.count) prefixes; at most \(Self.maxTypePrefixes)")
+    }
+    if let long = request.typePrefixes.firstIndex(where: { $0.count > Self.maxPrefixLength }) {
+      throw ServiceError.invalidArgument(
+        field: "type_prefixes[\(long)]",
+        message: "is longer than \(Self.maxPrefixLength) characters")
+    }
     var cursor = request.afterCursor
     let prefixes = request.typePrefixes
+    var headSent = ContinuousClock.now - Self.catchUpHeartbeat
+    func heartbeat() async throws {
+      let head = try await feed.head()
+      try await response.write(
+        .with {
+          $0.heartbeat = .with {
+            $0.cursor = cursor
+            $0.headCursor = head
+            $0.time = .init(date: Date())
+          }
+        })
+      headSent = ContinuousClock.now
+    }
     while !Task.isCancelled, !feed.isStopping {
       let generation = feed.generation
       let events = try await feed.read(after: cursor, limit: Self.batch)
@@ -33,18 +61,11 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
         try await response.write(contentsOf: wanted.map { event in .with { $0.event = event } })
       }
       if let last = events.last { cursor = last.cursor }
-      if events.count == Self.batch { continue }
-      if skipped || events.isEmpty {
-        let head = try await feed.head()
-        try await response.write(
-          .with {
-            $0.heartbeat = .with {
-              $0.cursor = cursor
-              $0.headCursor = head
-              $0.time = .init(date: Date())
-            }
-          })
+      if events.count == Self.batch {
+        if ContinuousClock.now - headSent >= Self.catchUpHeartbeat { try await heartbeat() }
+        continue
       }
+      if skipped || events.isEmpty { try await heartbeat() }
       _ = await feed.waitForChange(after: generation)
     }
   }

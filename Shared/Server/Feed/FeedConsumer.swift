@@ -39,6 +39,8 @@ public struct ConsumerLag: Sendable, Equatable {
   public var events: Int64 { max(0, headCursor - cursor) }
   /// Age of the newest applied event when behind; 0 when caught up.
   public var seconds: Double
+  /// Events set aside because they could not be applied (``FeedConsumer/park(_:reason:)``).
+  public var parked: Int64 = 0
 }
 
 /// The consumer side of a feed (REL-2): applies each event and stores the cursor in one
@@ -216,21 +218,45 @@ public final class FeedConsumer: Service {
       metadata: [
         "subscription": "\(subscription.name)", "cursor": "\(lag.cursor)",
         "head": "\(lag.headCursor)", "events": "\(lag.events)",
-        "seconds": "\(String(format: "%.1f", lag.seconds))",
+        "seconds": "\(String(format: "%.1f", lag.seconds))", "parked": "\(lag.parked)",
       ])
+  }
+
+  /// Applies events in order, the batch in one transaction. An event that cannot be applied
+  /// does not stop the feed: when a batch fails for a reason of its own (not the database's
+  /// or the network's, ``isTransient(_:)``), its events are applied one at a time, and one
+  /// that fails alone ``attemptsBeforeParking`` times is parked with the reason
+  /// (``park(_:reason:)``) and passed.
+  func handle(_ events: [Hall_Events_V1_Event]) async throws {
+    do {
+      try await applyInOneTransaction(events)
+    } catch  where !Self.isTransient(error) {
+      for event in events { try await applyAlone(event) }
+    }
+  }
+
+  static let attemptsBeforeParking = 3
+
+  private func applyAlone(_ event: Hall_Events_V1_Event) async throws {
+    for attempt in 1...Self.attemptsBeforeParking {
+      do {
+        return try await applyInOneTransaction([event])
+      } catch  where !Self.isTransient(error) {
+        guard attempt < Self.attemptsBeforeParking else {
+          return try await park(event, reason: error)
+        }
+        try await Task.sleep(for: minimumBackoff * attempt)
+      }
+    }
   }
 
   /// Applies events unless their cursor is already stored, and stores the last cursor, in
   /// one transaction; the cursor row's lock makes a concurrent applier (a former leader
   /// still finishing) wait and then skip what this one applied.
-  func handle(_ events: [Hall_Events_V1_Event]) async throws {
+  func applyInOneTransaction(_ events: [Hall_Events_V1_Event]) async throws {
     let name = subscription.name
     let applied = try await client.transaction(logger: logger) { connection in
-      let rows = try await connection.query(
-        "SELECT cursor FROM consumer_cursors WHERE subscription = \(name) FOR UPDATE",
-        logger: logger
-      ).collect()
-      guard var stored = try rows.first?.decode(Int64.self) else { return 0 }
+      guard var stored = try await lockCursor(on: connection) else { return 0 }
       var count = 0
       var lastOccurred: Date?
       for event in events where event.cursor > stored {
@@ -253,6 +279,62 @@ public final class FeedConsumer: Service {
     if applied > 0 { appliedCount.withLock { $0 += applied } }
   }
 
+  private func lockCursor(on connection: PostgresConnection) async throws -> Int64? {
+    try await connection.query(
+      "SELECT cursor FROM consumer_cursors WHERE subscription = \(subscription.name) FOR UPDATE",
+      logger: logger
+    ).collect().first?.decode(Int64.self)
+  }
+
+  /// Keeps an event this service cannot apply in `parked_events`, with the reason, moves the
+  /// cursor past it, and says so at error level: the operator looks, mends, and replays it by
+  /// hand. The feed goes on; a consumer never loops on one event.
+  func park(_ event: Hall_Events_V1_Event, reason error: any Error) async throws {
+    let reason = Quote.brief(String(describing: error), limit: 500)
+    let parked = try await client.transaction(logger: logger) { connection in
+      guard let stored = try await lockCursor(on: connection), event.cursor > stored else {
+        return false
+      }
+      try await connection.query(
+        """
+        INSERT INTO parked_events (subscription, cursor, event_type, aggregate_id, reason, event)
+        VALUES (\(subscription.name), \(event.cursor), \(event.type), \(event.aggregateID),
+          \(reason), \(ByteBuffer(bytes: try event.serializedBytes() as [UInt8])))
+        ON CONFLICT DO NOTHING
+        """, logger: logger)
+      try await connection.query(
+        """
+        UPDATE consumer_cursors SET cursor = \(event.cursor),
+          head_cursor = greatest(head_cursor, \(event.cursor)), applied_at = now()
+        WHERE subscription = \(subscription.name)
+        """, logger: logger)
+      return true
+    }
+    guard parked else { return }
+    logger.error(
+      "event parked: it cannot be applied and was set aside",
+      metadata: [
+        "subscription": "\(subscription.name)", "cursor": "\(event.cursor)",
+        "type": "\(event.type)", "aggregate": "\(Quote.brief(event.aggregateID))",
+        "reason": "\(reason)",
+      ])
+  }
+
+  /// Whether a failure is the surroundings' rather than the event's: the database or the
+  /// network unavailable, a serialization conflict, a cancelled task. Those are retried with
+  /// the subscription; any other failure belongs to the event.
+  static func isTransient(_ error: any Error) -> Bool {
+    switch error {
+    case is CancellationError, is RPCError: return true
+    case let error as PSQLError:
+      // No SQLSTATE: the connection failed. 08 connection, 40 conflict, 53 resources,
+      // 57 operator intervention (shutdown), 58 system error.
+      guard let state = error.sqlState else { return true }
+      return ["08", "40", "53", "57", "58"].contains(String(state.prefix(2)))
+    default: return false
+    }
+  }
+
   /// A heartbeat: everything up to its cursor is delivered, so filtered-out events move the
   /// cursor on too; its head tells the lag.
   private func record(_ heartbeat: Hall_Events_V1_Heartbeat) async throws {
@@ -272,13 +354,14 @@ public final class FeedConsumer: Service {
       """
       SELECT cursor, head_cursor,
         CASE WHEN head_cursor > cursor
-          THEN extract(epoch FROM now() - last_event_at)::float8 ELSE 0 END
-      FROM consumer_cursors WHERE subscription = \(subscription)
+          THEN extract(epoch FROM now() - last_event_at)::float8 ELSE 0 END,
+        (SELECT count(*) FROM parked_events p WHERE p.subscription = c.subscription)
+      FROM consumer_cursors c WHERE subscription = \(subscription)
       """
     ).collect()
     guard let row = rows.first else { return nil }
-    let (cursor, head, seconds) = try row.decode((Int64, Int64, Double?).self)
-    return ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0)
+    let (cursor, head, seconds, parked) = try row.decode((Int64, Int64, Double?, Int64).self)
+    return ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0, parked: parked)
   }
 }
 

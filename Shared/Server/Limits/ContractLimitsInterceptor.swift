@@ -1,0 +1,27 @@
+public import GRPCCore
+import SwiftProtobuf
+
+/// Holds every request message to the contract's limits (``ContractLimits``) as the handler
+/// reads it, so that no handler sees a number outside its range or an enum value the
+/// contract does not name.
+public struct ContractLimitsInterceptor: ServerInterceptor {
+  public init() {}
+
+  public func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingServerRequest<Input>,
+    context: ServerContext,
+    next:
+      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+      StreamingServerResponse<Output>
+  ) async throws -> StreamingServerResponse<Output> {
+    var checked = request
+    checked.messages = RPCAsyncSequence(
+      wrapping: request.messages.map { @Sendable message in
+        if let message = message as? any SwiftProtobuf.Message {
+          try ContractLimits.check(message)
+        }
+        return message
+      })
+    return try await next(checked, context)
+  }
+}
