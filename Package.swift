@@ -192,7 +192,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ServerTests",
-      dependencies: ["HallServer", "HallContracts", protobuf],
+      dependencies: ["HallServer", "HallAuth", "HallContracts", protobuf, crypto],
       path: "Tests/ServerTests",
       swiftSettings: strictSettings),
     .testTarget(

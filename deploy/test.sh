@@ -12,8 +12,8 @@ swift build --build-tests
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else
-  for target in CalendarTests ServerTests CatalogTests FeedTests IntakeTests RatingTests SupervisionTests \
-    HallctlTests; do
+  for target in CalendarTests ServerTests CatalogTests FeedTests IntakeTests RatingTests \
+    SupervisionTests HallctlTests; do
     echo "== $target"
     timeout 900 swift test --skip-build --filter "$target" \
       || { echo "$target failed (status $?)" >&2; exit 1; }
@@ -23,3 +23,5 @@ fi
 "$root/Tests/python/run.sh"
 # End to end: the four executables as processes, the scripted day, a restart in the middle.
 "$root/Tests/e2e/run.sh"
+# Faults: database restarts and SIGKILL under load, SIGTERM after a restart, junk input.
+"$root/Tests/faults/run.sh"

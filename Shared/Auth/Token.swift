@@ -12,6 +12,7 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
   case notYetValid
   case wrongIssuer(String)
   case invalidClaims(String)
+  case tooLong(Int)
 
   public var description: String {
     switch self {
@@ -22,11 +23,24 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     case .notYetValid: "token is not valid yet"
     case .wrongIssuer(let iss): "token was issued by \(iss), not by this deployment"
     case .invalidClaims(let why): "token claims are invalid: \(why)"
+    case .tooLong(let bytes):
+      "token is \(bytes) bytes long; at most \(TokenVerifier.maximumLength) are accepted"
     }
   }
 }
 
-/// The claims a hall token carries.
+/// The claims a hall token carries, and no others (a misspelt claim is refused, never
+/// ignored):
+///
+/// | claim | meaning |
+/// |---|---|
+/// | `iss` | the issuing deployment's name (`HALL_DEPLOYMENT`), e.g. "hualong-district" |
+/// | `sub` | who: a staff number, an applicant's id number, a service's name |
+/// | `role` | one of ``Role``'s raw values |
+/// | `dept` | the department the caller acts for: required for `approver` and `department_admin` |
+/// | `region` | the GB/T 2260 code of the caller's deployment or hall |
+/// | `hall` | the hall a clerk works in: required for `clerk` |
+/// | `iat`, `exp` | issued at and expiry, seconds since 1970; at most 31 days apart |
 public struct TokenClaims: Codable, Sendable, Equatable {
   /// Issuer: the deployment's name, e.g. "zhengzhou-city".
   public var iss: String
@@ -50,11 +64,32 @@ public struct TokenClaims: Codable, Sendable, Equatable {
     exp = iat + Int64(lifetime)
   }
 
+  /// Every claim a token may carry.
+  public static let names: Set<String> = [
+    "iss", "sub", "role", "dept", "region", "hall", "iat", "exp",
+  ]
+
+  /// The claims a role cannot act without: an approver or a department's administrator acts
+  /// for a department, a clerk works in a hall.
+  public static func required(by role: Role) -> [String] {
+    switch role {
+    case .clerk: ["hall"]
+    case .approver, .departmentAdmin: ["dept"]
+    default: []
+    }
+  }
+
   public func principal() throws(TokenError) -> Principal {
     guard let role = Role(rawValue: role) else {
-      throw .invalidClaims("unknown role \(role)")
+      throw .invalidClaims("unknown role \(role.prefix(40))")
     }
     guard !sub.isEmpty else { throw .invalidClaims("empty subject") }
+    for claim in Self.required(by: role) {
+      let value = claim == "hall" ? hall : dept
+      guard let value, !value.isEmpty else {
+        throw .invalidClaims("a \(role.rawValue) token needs the claim \(claim)")
+      }
+    }
     return Principal(
       subject: sub, role: role, departmentID: dept, regionCode: region, hallID: hall)
   }
@@ -73,6 +108,10 @@ public struct TokenSigner: Sendable {
   public func mint(
     _ principal: Principal, lifetime: TimeInterval = 8 * 3600, now: Date = Date()
   ) throws -> String {
+    guard lifetime > 0, lifetime <= TokenVerifier.maximumLifetime else {
+      throw TokenError.invalidClaims(
+        "a lifetime of \(Int(lifetime)) s; at most \(Int(TokenVerifier.maximumLifetime)) s")
+    }
     let header = Data(#"{"alg":"EdDSA","typ":"JWT"}"#.utf8)
     let claims = TokenClaims(
       principal: principal, issuer: issuer, issuedAt: now, lifetime: lifetime)
@@ -90,6 +129,10 @@ public struct TokenVerifier: Sendable {
   public let issuer: String
   /// Clock skew tolerated between the minting machine and this one.
   public var leeway: TimeInterval = 60
+  /// The longest a token may live, `exp` − `iat`: a month, so that a leaked token dies.
+  public static let maximumLifetime: TimeInterval = 31 * 86_400
+  /// Bytes of the longest token accepted; a hall token is a few hundred.
+  public static let maximumLength = 8192
   private let verified = VerifiedTokens()
 
   public init(publicKey: Curve25519.Signing.PublicKey, issuer: String) {
@@ -98,6 +141,7 @@ public struct TokenVerifier: Sendable {
   }
 
   public func verify(_ token: String, now: Date = Date()) throws(TokenError) -> Principal {
+    guard token.utf8.count <= Self.maximumLength else { throw .tooLong(token.utf8.count) }
     if let known = verified.principal(of: token, now: now) { return known }
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 3,
@@ -111,8 +155,20 @@ public struct TokenVerifier: Sendable {
     guard header["alg"] == "EdDSA" else { throw .unsupportedAlgorithm(header["alg"] ?? "none") }
     let signingInput = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
     guard key.isValidSignature(signature, for: signingInput) else { throw .badSignature }
-    guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: claimsData) else {
+    guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: claimsData),
+      let object = try? JSONSerialization.jsonObject(with: claimsData) as? [String: Any]
+    else {
       throw .invalidClaims("claims are not valid JSON of the expected shape")
+    }
+    if let unknown = object.keys.filter({ !TokenClaims.names.contains($0) }).sorted().first {
+      throw .invalidClaims(
+        "unknown claim \(unknown.prefix(40)); a hall token carries only \(TokenClaims.names.sorted().joined(separator: ", "))"
+      )
+    }
+    guard claims.exp - claims.iat <= Int64(Self.maximumLifetime) else {
+      throw .invalidClaims(
+        "lives \((claims.exp - claims.iat) / 3600) hours; at most \(Int(Self.maximumLifetime) / 3600)"
+      )
     }
     guard claims.iss == issuer else { throw .wrongIssuer(claims.iss) }
     let seconds = now.timeIntervalSince1970

@@ -1,10 +1,13 @@
 public import GRPCCore
-import HallDatabase
 public import Logging
-import PostgresNIO
 
-/// Logs every call's method, status and duration as one line, and logs unexpected errors
-/// (those not deliberately mapped to a status) as faults.
+/// Logs every call's method, status and duration as one line, outermost of the
+/// interceptors, so that it sees every outcome: a refusal by authentication or by the
+/// contract's limits as well as the handler's. Every status message leaves bounded
+/// (``Quote/status(_:)``).
+///
+/// gRPC hands an outer interceptor a failure as a returned response, already converted to a
+/// status; the handler's own errors are mapped innermost (``ErrorMappingInterceptor``).
 public struct RequestLoggingInterceptor: ServerInterceptor {
   public let logger: Logger
 
@@ -19,39 +22,24 @@ public struct RequestLoggingInterceptor: ServerInterceptor {
   ) async throws -> StreamingServerResponse<Output> {
     let start = ContinuousClock.now
     let method = context.descriptor.fullyQualifiedMethod
+    let response: StreamingServerResponse<Output>
     do {
-      let response = try await next(request, context)
+      response = try await next(request, context)
+    } catch let error as RPCError {
+      response = StreamingServerResponse(error: error)
+    }
+    guard case .failure(let error) = response.accepted else {
       logger.debug(
         "rpc", metadata: ["method": "\(method)", "ms": "\(elapsedMilliseconds(since: start))"])
       return response
-    } catch let error as RPCError {
-      let message = Quote.status(error.message)
-      logger.info(
-        "rpc refused",
-        metadata: ["method": "\(method)", "code": "\(error.code)", "message": "\(message)"])
-      throw RPCError(
-        code: error.code, message: message, metadata: error.metadata, cause: error.cause)
-    } catch let error as any RPCErrorConvertible {
-      let message = Quote.status(error.rpcErrorMessage)
-      logger.info(
-        "rpc refused",
-        metadata: ["method": "\(method)", "code": "\(error.rpcErrorCode)", "message": "\(message)"])
-      throw RPCError(code: error.rpcErrorCode, message: message, metadata: error.rpcErrorMetadata)
-    } catch let error as PSQLError where error.sqlState == "23505" {
-      // Two calls raced to create the same record; the loser gets the answer it would have
-      // got a moment later.
-      logger.info("rpc refused", metadata: ["method": "\(method)", "code": "already_exists"])
-      throw RPCError(
-        code: .alreadyExists,
-        message:
-          "a record with the same key was created at the same time: \(error.constraintName ?? "")")
-    } catch let error as PSQLError where error.sqlState == "40001" || error.sqlState == "40P01" {
-      throw RPCError(code: .unavailable, message: "the call collided with another; retry it")
-    } catch {
-      logger.error(
-        "rpc failed", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
-      throw RPCError(code: .internalError, message: "internal error; the service logged it")
     }
+    let message = Quote.status(error.message)
+    logger.info(
+      "rpc refused",
+      metadata: ["method": "\(method)", "code": "\(error.code)", "message": "\(message)"])
+    return StreamingServerResponse(
+      error: RPCError(
+        code: error.code, message: message, metadata: error.metadata, cause: error.cause))
   }
 
   private func elapsedMilliseconds(since start: ContinuousClock.Instant) -> Int64 {

@@ -105,6 +105,7 @@ public final class ServiceApp: Service {
         RequestLoggingInterceptor(logger: logger),
         AuthInterceptor(verifier: verifier, policy: policy),
         ContractLimitsInterceptor(),
+        ErrorMappingInterceptor(logger: logger),
       ])
     try await withGracefulShutdownHandler {
       try await withThrowingTaskGroup(of: Void.self) { group in
@@ -146,16 +147,21 @@ public final class ServiceApp: Service {
     }
   }
 
-  /// Runs the service with its database client until SIGTERM or SIGINT.
+  /// Runs the service with its database client until SIGTERM or SIGINT. Calls in flight get
+  /// the drain time (`HALL_DRAIN_SECONDS`) to finish; past it the rest is cancelled, and a
+  /// part that ignores cancellation for 5 s more ends the process, so that a stop always
+  /// stops (REL-4).
   public func runUntilSignalled() async throws {
-    let group = ServiceGroup(
-      configuration: .init(
-        services: [
-          .init(service: client),
-          .init(service: self, successTerminationBehavior: .gracefullyShutdownGroup),
-        ],
-        gracefulShutdownSignals: [.sigterm, .sigint],
-        logger: logger))
-    try await group.run()
+    var configuration = ServiceGroupConfiguration(
+      services: [
+        .init(service: client),
+        .init(service: self, successTerminationBehavior: .gracefullyShutdownGroup),
+      ],
+      gracefulShutdownSignals: [.sigterm, .sigint],
+      logger: logger)
+    configuration.maximumGracefulShutdownDuration = .seconds(
+      try settings.intOption("DRAIN_SECONDS", default: 10, range: 1...300))
+    configuration.maximumCancellationDuration = .seconds(5)
+    try await ServiceGroup(configuration: configuration).run()
   }
 }

@@ -23,7 +23,7 @@ struct AccessTests {
       }
       await expectRefusal(.unauthenticated) { _ = try await catalog.anonymous.createItem(request) }
       try await ServiceClient.with(
-        host: "127.0.0.1", port: catalog.port, token: TestKeys.token(.clerk)
+        host: "127.0.0.1", port: catalog.port, token: TestKeys.token(.clerk, hall: "hl-hall")
       ) { client in
         await expectRefusal(.permissionDenied, containing: "catalog_admin") {
           _ = try await Catalog(wrapping: client).createItem(request)

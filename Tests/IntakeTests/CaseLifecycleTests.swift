@@ -4,6 +4,7 @@ import HallCalendar
 import HallContracts
 import HallFixtures
 import HallTestSupport
+import PostgresNIO
 import SwiftProtobuf
 import Testing
 
@@ -13,6 +14,26 @@ import Testing
 /// queue ticket to delivery, as a hall runs it.
 @Suite("Case lifecycle")
 struct CaseLifecycleTests {
+  @Test("the thousandth ticket of a day is A1000: numbers never wrap (INT-2)")
+  func ticketNumbersDoNotWrap() async throws {
+    try await IntakeFixture.with { hall in
+      let day = hall.clock.today.dayNumber
+      _ = try await hall.intakeService.database.withClient { client in
+        try await client.query(
+          """
+          INSERT INTO tickets (id, hall_id, day, sequence, state, issue_time, body)
+          VALUES ('T-earlier', 'hl-hall', \(day), 999, 3, now(), '')
+          """)
+      }
+      let ticket = try await hall.intake.issueTicket(
+        .with {
+          $0.requestID = "ticket-1000"
+          $0.itemCode = IntakeFixture.promisedItem
+        }, metadata: People.clerk)
+      #expect(ticket.number == "A1000")
+    }
+  }
+
   @Test("ticket, submission, acceptance, review, decision, licence, pick-up")
   func wholeCase() async throws {
     try await IntakeFixture.with { hall in

@@ -94,6 +94,11 @@ struct WindowAcceptanceTests {
             ]
           })
       }
+      // A channel the item's guide does not offer is refused (CAT-2), the courier taken where
+      // the window is.
+      await expectRefusal(.failedPrecondition, containing: "not offered on the selfService") {
+        _ = try await hall.submit(as: People.zhang, channel: .selfService)
+      }
       #expect(try await hall.count("cases") == 0)
       #expect(try await hall.count("outbox WHERE event_type LIKE 'intake.case.%'") == 0)
 

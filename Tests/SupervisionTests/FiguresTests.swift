@@ -222,6 +222,21 @@ struct FiguresTests {
           $0.admitLate = true
         }, metadata: People.supervisor)
       #expect(again.accepted == 1 && again.refusals.isEmpty)
+      // A department's own batch with a line naming no department: that line is refused as
+      // incomplete and the others are kept, as in a supervisor's batch (SUP-9).
+      let mixed = try await fixture.supervision.importCases(
+        .with {
+          $0.requestID = "import-mixed"
+          $0.csv =
+            header
+            + "\nCSV-OWN,HL-SCJG-001,scjg,3,2,5,2026-11-24T09:00:00+08:00,2026-11-24T09:30:00+08:00,,"
+            + "\nCSV-NONE,HL-SCJG-001,,3,2,5,2026-11-24T09:00:00+08:00,2026-11-24T09:30:00+08:00,,\n"
+        }, metadata: SupervisionFixture.departmentAdmin)
+      #expect(mixed.accepted == 1)
+      #expect(
+        mixed.refusals.map { "\($0.line) \($0.problem) \($0.field)" } == [
+          "3 INCOMPLETE department_id"
+        ])
     }
   }
 

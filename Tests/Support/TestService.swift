@@ -18,10 +18,12 @@ public enum TestKeys {
     privateKey: try! SigningKeyFile.privateKey(base64: privateKey), issuer: deployment)
 
   public static func token(
-    _ role: Role, subject: String = "tester", department: String? = nil, region: String? = nil
+    _ role: Role, subject: String = "tester", department: String? = nil, region: String? = nil,
+    hall: String? = nil
   ) -> String {
     try! signer.mint(
-      Principal(subject: subject, role: role, departmentID: department, regionCode: region))
+      Principal(
+        subject: subject, role: role, departmentID: department, regionCode: region, hallID: hall))
   }
 }
 

@@ -10,6 +10,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 deployment=fault-test
+# Durable commits: an immediate restart must keep every acknowledged case.
+HALL_PG_FAST=0
 source "$root/Tests/python/harness.sh"
 if ! "$venv/bin/python" -c 'import hypothesis' 2>/dev/null; then
   "$venv/bin/pip" install -q --disable-pip-version-check hypothesis
@@ -25,4 +27,5 @@ HALL_STUBS=$stubs HALL_KEYS=$keys HALL_BIN=$bin HALL_WORK=$work HALL_PG_PORT=$pg
   HALL_PG_DIR="$work/pg" HALL_SECRETS=$secrets HALL_DEPLOYMENT=$deployment \
   HALL_PORT_CATALOG=${ports[catalog]} HALL_PORT_INTAKE=${ports[intake]} \
   HALL_PORT_RATING=${ports[rating]} HALL_PORT_SUPERVISION=${ports[supervision]} \
+  HALL_DRAIN_SECONDS=5 \
   timeout 900 "$venv/bin/pytest" -q -s -p no:cacheprovider Tests/faults

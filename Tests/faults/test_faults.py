@@ -134,7 +134,8 @@ def published(stubs):
         statutory_limit_working_days=20, promised_limit_working_days=5,
         case_kind=common.CASE_KIND_PROMISED, channels=[common.CHANNEL_WINDOW, common.CHANNEL_PC],
         max_visits=1, online_depth=4, placement=catalog.HALL_PLACEMENT_IN_HALL,
-        fee=catalog.Fee(charged=True, name="工本费", legal_basis="《收费标准》", amount_fen=1000),
+        fee=catalog.Fee(charged=True, name="工本费", legal_basis="《收费标准》", standard="每证 10 元",
+                       amount_fen=1000),
         materials=[catalog.Material(
             id="m1", name="食品经营许可申请书", required=True, form=catalog.MATERIAL_FORM_ORIGINAL,
             original_count=1, medium=catalog.MATERIAL_MEDIUM_PAPER,
@@ -301,14 +302,6 @@ def test_long_input_is_quoted_briefly(stubs, published):
     assert len(error.details().encode()) <= 1024, len(error.details())
 
 
-def test_sigterm_stops_every_service_after_a_database_restart(hall, published):
-    restart_postgres("fast")
-    time.sleep(2)
-    took = {name: hall[name].terminate(within=15) for name in SERVICES}
-    print(f"\nSIGTERM after a PostgreSQL restart: seconds to exit {took}")
-    assert all(seconds is not None for seconds in took.values()), took
-
-
 # A property-based fuzz of request fields: whatever a caller sends, the answer is a precise
 # status (never INTERNAL or UNKNOWN), the service stays up, and a refused call writes nothing.
 
@@ -389,3 +382,12 @@ def test_fuzz_back_office_and_listing(stubs, published, days, amount, reason, st
     call_and_check(lambda: intake_stub.ListCases(
         intake_api.ListCasesRequest(state=state, page_size=page_size, page_token=page_token),
         metadata=token("clerk"), timeout=10))
+
+
+# Last: it stops every service.
+def test_sigterm_stops_every_service_after_a_database_restart(hall, published):
+    restart_postgres("fast")
+    time.sleep(2)
+    took = {name: hall[name].terminate(within=15) for name in SERVICES}
+    print(f"\nSIGTERM after a PostgreSQL restart: seconds to exit {took}")
+    assert all(seconds is not None for seconds in took.values()), took

@@ -36,7 +36,10 @@ trap cleanup EXIT
 
 free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_port=$(free_port)
-HALL_PG_DIR="$work/pg" HALL_PG_PORT=$pg_port HALL_PG_FAST=1 "$root/deploy/local-postgres.sh" start 2>/dev/null
+# Commits are durable unless a script asks for speed (the fault suite restarts the server
+# with -m immediate and counts what was acknowledged).
+HALL_PG_DIR="$work/pg" HALL_PG_PORT=$pg_port HALL_PG_FAST=${HALL_PG_FAST:-1} \
+  "$root/deploy/local-postgres.sh" start 2>/dev/null
 secrets="$work/pg/secrets"
 
 keys="$work/keys"

@@ -48,7 +48,7 @@ extension CatalogRPC {
     let (items, licensingItems, statutory, promised, onTheSpot, noVisit, placed) = try rows[0]
       .decode((Int32, Int32, Int64, Int64, Int32, Int32, Int32).self)
     func basisPoints(_ part: Int64, _ whole: Int64) -> Int32 {
-      whole == 0 ? 0 : Int32((part * 10_000 + whole / 2) / whole)
+      BasisPoints.of(part, whole, whenNone: 0)
     }
     return .with {
       $0.departmentID = department

@@ -77,8 +77,16 @@ struct TokenCommand: AsyncParsableCommand {
         throw ValidationError(
           "unknown role \(role); one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
       }
-      guard hours > 0, hours <= 24 * 366 else {
-        throw ValidationError("--hours must be between 0 and 8784")
+      let maximum = TokenVerifier.maximumLifetime / 3600
+      guard hours > 0, hours <= maximum else {
+        throw ValidationError("--hours must be above 0 and at most \(Int(maximum)) (31 days)")
+      }
+      for claim in TokenClaims.required(by: role) {
+        let value = claim == "hall" ? hall : department
+        guard let value, !value.isEmpty else {
+          throw ValidationError(
+            "a \(role.rawValue) token needs --\(claim == "hall" ? "hall" : "department")")
+        }
       }
       let keyText = try String(contentsOfFile: key, encoding: .utf8)
       let signer = TokenSigner(

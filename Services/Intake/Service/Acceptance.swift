@@ -177,7 +177,11 @@ struct Acceptance {
     kase.departmentID = version.spec.departmentID
     kase.maxVisits = version.spec.maxVisits
     kase.caseKind = version.caseKind
-    kase.category = version.spec.promisedLimitWorkingDays == 0 ? .onTheSpot : .promised
+    // A case sent back for correction at the window stays a supplement case [补办件] when it is
+    // accepted at last (INT-4): the five kinds count how cases went, not how they end.
+    if kase.category != .supplement {
+      kase.category = version.spec.promisedLimitWorkingDays == 0 ? .onTheSpot : .promised
+    }
     kase.materials = materials(of: version.spec, provided: provided)
   }
 

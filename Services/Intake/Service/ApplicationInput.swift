@@ -129,6 +129,19 @@ enum ApplicationInput {
     }
   }
 
+  /// The channel is one the item's guide offers (CAT-2): an item not handled online cannot be
+  /// applied for online. Papers sent by courier are taken where the window takes them.
+  static func validate(
+    channel: Hall_Common_V1_Channel, offered: [Hall_Common_V1_Channel], item: String
+  ) throws(ServiceError) {
+    let needed = channel == .courier ? Hall_Common_V1_Channel.window : channel
+    guard offered.contains(needed) else {
+      throw .failedPrecondition(
+        "item \(item) is not offered on the \(channel) channel; its channels: \(offered.map { "\($0)" }.joined(separator: ", "))"
+      )
+    }
+  }
+
   /// Material ids brought: each once, each listed by the guide (Art. 20: nothing outside the
   /// guide is taken or required).
   static func validate(materialIDs: [String], known: Set<String>, field: String)

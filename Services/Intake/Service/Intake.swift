@@ -33,10 +33,11 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
           client: client, logger: logger
         ) { event, connection in
           if try await CatalogReplica.apply(event, on: connection, logger: logger) {
-            try await DueTimeRederivation.run(
-              on: connection, calendars: calendars, now: settings.clock.now, logger: logger)
+            try await DueTimeRederivation.markPending(on: connection, logger: logger)
           }
         },
+        DueTimeRederivation(
+          client: client, calendars: calendars, clock: settings.clock, logger: logger),
         ShortfallExpiry(
           client: client, policy: policy, calendars: calendars, clock: settings.clock,
           logger: logger),

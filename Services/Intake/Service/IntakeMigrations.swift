@@ -110,5 +110,16 @@ enum IntakeMigrations {
     Migration(
       version: 4, name: "request ids per caller, parked events",
       statements: PlatformTables.callerKeysAndParkedEvents),
+    Migration(
+      version: 5, name: "due time re-derivation in batches",
+      statements: [
+        """
+        CREATE TABLE due_time_rederivation (
+          id integer PRIMARY KEY CHECK (id = 1),
+          pending boolean NOT NULL,
+          after_case text NOT NULL)
+        """,
+        "INSERT INTO due_time_rederivation VALUES (1, false, '')",
+      ]),
   ]
 }

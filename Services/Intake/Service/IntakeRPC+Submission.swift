@@ -36,6 +36,8 @@ extension IntakeRPC {
         request.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
       let version = try inForce(read.standing, request.itemCode)
       try ApplicationInput.validate(
+        channel: request.channel, offered: version.spec.channels, item: version.itemCode)
+      try ApplicationInput.validate(
         materialIDs: request.providedMaterialIds,
         known: Set(version.spec.materials.map(\.id)), field: "provided_material_ids")
       try ApplicationInput.validate(form: request.form, fields: version.spec.formFields)

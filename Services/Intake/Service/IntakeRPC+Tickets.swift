@@ -50,7 +50,9 @@ extension IntakeRPC {
       let ticket = Hall_Intake_V1_Ticket.with {
         $0.id = "T-\(hall)-\(CaseStore.compactDay(now))-\(sequence)"
         $0.hallID = hall
-        $0.number = "A" + String(format: "%03d", sequence % 1000)
+        // Three digits at least and never wrapped: the thousandth of a day is A1000, so no
+        // two waiting applicants of one hall hold the same number.
+        $0.number = "A" + String(format: "%03d", sequence)
         $0.itemCode = request.itemCode
         $0.bundleCode = request.bundleCode
         $0.state = .waiting

@@ -79,28 +79,3 @@ final class ShortfallExpiry: Service {
     }
   }
 }
-
-/// When the working calendar changes, every open case's due time is derived again from its
-/// budget and ledger, and each one that moved is announced (INT-5, INT-12).
-enum DueTimeRederivation {
-  static func run(
-    on connection: PostgresConnection, calendars: CalendarSource, now: Date, logger: Logger
-  ) async throws {
-    let calendar = try await calendars.calendar(on: connection, logger: logger)
-    let rows = try await connection.query(
-      "SELECT body FROM cases WHERE open AND due_time IS NOT NULL ORDER BY case_number FOR UPDATE",
-      logger: logger
-    ).collect()
-    for row in rows {
-      var kase = try Hall_Intake_V1_Case(bytea: try row.decode(ByteBuffer.self))
-      let before = kase.deadline.dueTime.date
-      try DeadlineClock.derive(&kase.deadline, now: now, calendar: calendar)
-      let after = kase.deadline.dueTime.date
-      guard after != before else { continue }
-      try await CaseStore.record(
-        &kase, action: "due_time_changed",
-        note: "working calendar changed: \(before) → \(after)", on: connection, logger: logger,
-        now: now)
-    }
-  }
-}

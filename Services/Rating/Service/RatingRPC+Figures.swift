@@ -142,7 +142,7 @@ extension RatingRPC {
 /// The rates of RAT-5 from the counts, as rating_service.proto defines them.
 enum RatingFigures {
   static func basisPoints(_ part: Int64, of whole: Int64, whenNone: Int32 = 0) -> Int32 {
-    whole == 0 ? whenNone : Int32((part * 10_000 + whole / 2) / whole)
+    BasisPoints.of(part, whole, whenNone: whenNone)
   }
 
   static func rates(_ row: Hall_Rating_V1_FigureRow) -> Hall_Rating_V1_FigureRow {

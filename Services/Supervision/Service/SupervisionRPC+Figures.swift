@@ -159,8 +159,8 @@ extension SupervisionRPC {
     }.sorted { $0.key < $1.key }
   }
 
-  /// part / whole in basis points, rounded down; `empty` when there is nothing to measure.
+  /// part / whole in basis points (``BasisPoints``); `empty` when there is nothing to measure.
   static func rate(_ part: Int64, _ whole: Int64, empty: Int32 = 10_000) -> Int32 {
-    whole == 0 ? empty : Int32(part * 10_000 / whole)
+    BasisPoints.of(part, whole, whenNone: empty)
   }
 }

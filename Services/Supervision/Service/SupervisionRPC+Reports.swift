@@ -90,10 +90,12 @@ extension SupervisionRPC {
       throw ServiceError.permissionDenied("only a supervisor admits late records")
     }
     if principal.role == .departmentAdmin {
+      // A record naming no department is refused on its own line as incomplete, below; one
+      // naming another department refuses the batch: it is not this caller's to send.
       for case .success(let report) in lines.map(\.report)
-      where report.departmentID != principal.departmentID {
+      where !report.departmentID.isEmpty && report.departmentID != principal.departmentID {
         throw ServiceError.permissionDenied(
-          "you report your own department's cases, not \(report.departmentID)'s")
+          "you report your own department's cases, not \(Quote.brief(report.departmentID))'s")
       }
     }
     return try await once(requestID, method) { connection in

@@ -128,18 +128,36 @@ public final class FeedConsumer: Service {
       // The lock would go with the connection anyway; releasing it here hands over at once
       // and keeps a pooled connection from carrying it to another user.
       do {
-        try await stream()
+        try await stream(leadingOn: lockConnection)
       } catch {
-        _ = try? await lockConnection.query(
-          "SELECT pg_advisory_unlock(hashtext(current_schema() || \(lockKey)))", logger: logger)
+        await release(lockKey, on: lockConnection)
         throw error
       }
-      _ = try? await lockConnection.query(
-        "SELECT pg_advisory_unlock(hashtext(current_schema() || \(lockKey)))", logger: logger)
+      await release(lockKey, on: lockConnection)
     }
   }
 
-  private func stream() async throws {
+  /// Gives the subscription's lock up. A connection the database dropped (a restart) holds
+  /// no lock any more; a stopping service closes it rather than send a statement from a
+  /// cancelled task, which PostgresNIO may never answer after the database came back (the
+  /// service then did not stop on SIGTERM).
+  private func release(_ lockKey: String, on connection: PostgresConnection) async {
+    if connection.isClosed { return }
+    if Task.isCancelled {
+      try? await connection.close()
+      return
+    }
+    _ = try? await connection.query(
+      "SELECT pg_advisory_unlock(hashtext(current_schema() || \(lockKey)))", logger: logger)
+  }
+
+  /// The lock's connection was lost (the database restarted): another instance may hold the
+  /// subscription now, so this one stops applying and competes for the lock again.
+  struct LeadershipLost: Error, CustomStringConvertible {
+    var description: String { "the connection holding the subscription's lock was lost" }
+  }
+
+  private func stream(leadingOn lockConnection: PostgresConnection) async throws {
     let name = subscription.name
     try await client.query(
       "INSERT INTO consumer_cursors (subscription) VALUES (\(name)) ON CONFLICT DO NOTHING",
@@ -176,6 +194,7 @@ public final class FeedConsumer: Service {
         // and ends the subscription, which then resumes from the stored cursor.
         for try await message in response.messages {
           if let failure = buffer.failure { throw failure }
+          if lockConnection.isClosed { throw LeadershipLost() }
           await buffer.append(message)
         }
         buffer.finish()
