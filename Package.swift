@@ -192,7 +192,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ServerTests",
-      dependencies: ["HallServer", "HallAuth", "HallContracts", protobuf, crypto],
+      dependencies: ["HallServer", "HallAuth", "HallContracts", grpcCore, protobuf, crypto],
       path: "Tests/ServerTests",
       swiftSettings: strictSettings),
     .testTarget(

@@ -17,6 +17,9 @@ public struct ServiceDefinition: Sendable {
   public var policy: AccessPolicy
   /// Fully qualified names of the RPC services offered, for the health service.
   public var rpcServiceNames: [String]
+  /// Methods ("pkg.Service/Method") that take requests larger than 4 MiB, with their limit
+  /// (at most ``ServiceApp/transportPayloadLimit``).
+  public var largeRequests: [String: Int]
   /// Builds the handlers; runs after migrations, so it may seed data.
   public var makeServices:
     @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any RegistrableRPCService]
@@ -27,6 +30,7 @@ public struct ServiceDefinition: Sendable {
 
   public init(
     name: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
+    largeRequests: [String: Int] = [:],
     makeWorkers:
       @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any Service] =
       { _, _, _ in [] },
@@ -38,6 +42,7 @@ public struct ServiceDefinition: Sendable {
     self.migrations = migrations
     self.policy = policy
     self.rpcServiceNames = rpcServiceNames
+    self.largeRequests = largeRequests
     self.makeWorkers = makeWorkers
     self.makeServices = makeServices
   }
@@ -57,10 +62,17 @@ public final class ServiceApp: Service {
     self.settings = settings
     self.logger = logger
     self.client = settings.database.makeClient(logger: logger)
+    var config = HTTP2ServerTransport.Posix.Config.defaults
+    // The transport resets the stream of a larger message without a status; up to this size
+    // the contract's limits answer RESOURCE_EXHAUSTED with the method's own limit.
+    config.rpc.maxRequestPayloadSize = Self.transportPayloadLimit
     self.transport = HTTP2ServerTransport.Posix(
       address: .ipv4(host: settings.listenHost, port: settings.listenPort),
-      transportSecurity: .plaintext)
+      transportSecurity: .plaintext, config: config)
   }
+
+  /// The largest message the transport reads: 16 MiB.
+  public static let transportPayloadLimit = 16 << 20
 
   /// The port actually bound (useful when the settings asked for port 0).
   public func listeningPort() async throws -> Int {
@@ -104,7 +116,7 @@ public final class ServiceApp: Service {
       interceptors: [
         RequestLoggingInterceptor(logger: logger),
         AuthInterceptor(verifier: verifier, policy: policy),
-        ContractLimitsInterceptor(),
+        ContractLimitsInterceptor(maximumBytes: definition.largeRequests),
         ErrorMappingInterceptor(logger: logger),
       ])
     try await withGracefulShutdownHandler {

@@ -10,6 +10,8 @@ public enum ServiceError: Error, Equatable, RPCErrorConvertible {
   case notFound(String)
   case alreadyExists(String)
   case permissionDenied(String)
+  /// The request is larger than the method takes.
+  case resourceExhausted(String)
 
   public var rpcErrorCode: RPCError.Code {
     switch self {
@@ -18,6 +20,7 @@ public enum ServiceError: Error, Equatable, RPCErrorConvertible {
     case .notFound: .notFound
     case .alreadyExists: .alreadyExists
     case .permissionDenied: .permissionDenied
+    case .resourceExhausted: .resourceExhausted
     }
   }
 
@@ -25,7 +28,7 @@ public enum ServiceError: Error, Equatable, RPCErrorConvertible {
     switch self {
     case .invalidArgument(let field, let message): "\(field): \(message)"
     case .failedPrecondition(let message), .notFound(let message), .alreadyExists(let message),
-      .permissionDenied(let message):
+      .permissionDenied(let message), .resourceExhausted(let message):
       message
     }
   }

@@ -64,6 +64,47 @@ struct ReplicaAndBundleTests {
     }
   }
 
+  @Test("a one-thing application is handled under the member versions of its bundle")
+  func frozenMembers() async throws {
+    try await IntakeFixture.with { hall in
+      // A member is adjusted after the bundle was published: the bundle's merged list and
+      // form were made from version 1, so its sub-case is handled under version 1.
+      var adjusted = IntakeFixture.healthSpec()
+      adjusted.name += "（调整）"
+      _ = try await hall.catalog.updateItemDraft(
+        .with {
+          $0.code = IntakeFixture.healthItem
+          $0.spec = adjusted
+        })
+      _ = try await hall.catalog.publishItem(
+        .with {
+          $0.requestID = "adjust-health"
+          $0.code = IntakeFixture.healthItem
+          $0.reason = .adjust
+          $0.reasonNote = "调整"
+        })
+      // Version 2 is in intake's replica, in force from today.
+      try await hall.waitForReplica(items: 4, bundles: 1)
+      let bundle = try await hall.catalog.getBundle(.with { $0.code = IntakeFixture.bundle })
+      let application = try await hall.intake.submitBundleApplication(
+        .with {
+          $0.requestID = "one-thing-frozen"
+          $0.bundleCode = IntakeFixture.bundle
+          $0.channel = .window
+          $0.windowID = "W05"
+          $0.applicant = IntakeFixture.zhang
+          $0.providedMaterialIds = bundle.latestVersion.materials
+            .filter { $0.material.source == .applicant && $0.material.required }
+            .map(\.material.id)
+          $0.form = ["enterprise_name": "郑州好味餐饮有限公司"]
+          $0.delivery = .with { $0.method = .windowPickup }
+        }, metadata: People.clerk)
+      for sub in application.subCases {
+        #expect(try await hall.get(sub.caseNumber).itemVersion == 1, "\(sub.caseNumber)")
+      }
+    }
+  }
+
   @Test("intake accepts cases while the catalog is down")
   func catalogDown() async throws {
     try await IntakeFixture.with { hall in

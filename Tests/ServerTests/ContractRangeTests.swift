@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import HallContracts
 import HallServer
 import SwiftProtobuf
@@ -96,5 +97,30 @@ struct ContractRangeTests {
     #expect(Quote.brief("HL-SCJG-001") == "HL-SCJG-001")
     let status = Quote.status("item \(long) is unknown")
     #expect(status.utf8.count <= Quote.statusLimit && status.hasPrefix("item 码"))
+  }
+}
+
+/// #14 point 8: a request larger than its method takes is refused with RESOURCE_EXHAUSTED,
+/// the text of nested messages and maps counted too.
+@Suite("Request size")
+struct RequestSizeTests {
+  @Test("more text than the method takes is RESOURCE_EXHAUSTED; a method may take more")
+  func oversized() throws {
+    let big = Hall_Intake_V1_SubmitCaseRequest.with {
+      $0.form = ["enterprise_name": String(repeating: "字", count: 2 << 20)]
+    }
+    #expect(throws: ServiceError.self) { try ContractLimits.check(big) }
+    do {
+      try ContractLimits.check(big)
+    } catch {
+      #expect(error.rpcErrorCode == .resourceExhausted)
+    }
+    try ContractLimits.check(big, maximumBytes: 16 << 20)
+    let nested = Hall_Supervision_V1_ReportCasesRequest.with {
+      $0.cases = (0..<5).map { index in
+        .with { $0.caseNumber = String(repeating: "\(index)", count: 1 << 20) }
+      }
+    }
+    #expect(throws: ServiceError.self) { try ContractLimits.check(nested) }
   }
 }

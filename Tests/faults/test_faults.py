@@ -384,6 +384,23 @@ def test_fuzz_back_office_and_listing(stubs, published, days, amount, reason, st
         metadata=token("clerk"), timeout=10))
 
 
+def test_oversized_request_and_token_are_refused_precisely(stubs, published):
+    _, intake_stub = stubs
+    request = intake_api.SubmitCaseRequest(
+        request_id=rid(), item_code=ITEM, channel=common.CHANNEL_WINDOW, window_id="W01",
+        applicant=intake.Applicant(
+            kind=intake.APPLICANT_KIND_CITIZEN, id_number="410102199003071230", name="张三"),
+        provided_material_ids=["m1"], form={"enterprise_name": "x" * (5 << 20)},
+        delivery=intake.Delivery(method=intake.DELIVERY_METHOD_WINDOW_PICKUP))
+    error = refused(lambda: intake_stub.SubmitCase(request, metadata=token("clerk"), timeout=30),
+                    grpc.StatusCode.RESOURCE_EXHAUSTED)
+    assert "at most" in error.details()
+    long_token = (("authorization", "Bearer " + "a" * 9000 + ".b.c"),)
+    error = refused(lambda: intake_stub.ListCases(intake_api.ListCasesRequest(), metadata=long_token),
+                    grpc.StatusCode.UNAUTHENTICATED)
+    assert "bytes long" in error.details()
+
+
 # Last: it stops every service.
 def test_sigterm_stops_every_service_after_a_database_restart(hall, published):
     restart_postgres("fast")

@@ -30,9 +30,13 @@ extension IntakeRPC {
         materialIDs: request.providedMaterialIds, known: Set(bundle.materials.map(\.material.id)),
         field: "provided_material_ids")
       try ApplicationInput.validate(form: request.form, fields: bundle.formFields)
+      // Each member is handled under the version the bundle was published with: its merged
+      // material list and form, which the applicant filled in, were made from those. A member
+      // no longer in force (cancelled, say) stops the application with the reason.
       var members: [Hall_Catalog_V1_ItemVersion] = []
       for code in bundle.spec.memberItemCodes {
-        members.append(try await itemInForce(code, now: now, on: connection))
+        let current = try await itemInForce(code, now: now, on: connection)
+        members.append(bundle.members.first { $0.itemCode == code } ?? current)
       }
       let sequence = try await connection.query(
         "SELECT nextval('application_number_sequence')", logger: logger

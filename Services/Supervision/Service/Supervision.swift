@@ -25,6 +25,13 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
     migrations: SupervisionMigrations.all,
     policy: accessPolicy,
     rpcServiceNames: [Hall_Supervision_V1_SupervisionService.descriptor.fullyQualifiedService],
+    // A department's day of records, up to 50 000 lines, comes as one file or batch.
+    largeRequests: [
+      Hall_Supervision_V1_SupervisionService.Method.ImportCases.descriptor.fullyQualifiedMethod:
+        ServiceApp.transportPayloadLimit,
+      Hall_Supervision_V1_SupervisionService.Method.ReportCases.descriptor.fullyQualifiedMethod:
+        ServiceApp.transportPayloadLimit,
+    ],
     makeWorkers: { client, settings, logger in
       let policy = try SupervisionPolicy(settings: settings)
       let calendars = CalendarSource()

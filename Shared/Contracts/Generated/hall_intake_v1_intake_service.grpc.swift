@@ -4,7 +4,8 @@
 ///
 /// Authentication: every call carries `authorization: Bearer <token>`. Roles:
 /// - clerk (综合窗口): tickets, submissions at the window, acceptance decisions, delivery,
-///   fees and visits — for any item [无差别受理]; their listings show their hall's cases;
+///   fees and visits — for any item [无差别受理]; their listings show their hall's cases and
+///   the online cases no hall has taken yet;
 /// - approver (首席代表 / 后台审批): review, corrections during review, special procedures,
 ///   extensions, decisions, escalation, licences — only for their department's cases;
 /// - applicant: submits online (PC, mobile, self-service terminal), answers corrections,

@@ -14,7 +14,8 @@
 ///
 /// Authentication: every call carries `authorization: Bearer <token>`. Roles:
 /// - clerk (综合窗口): tickets, submissions at the window, acceptance decisions, delivery,
-///   fees and visits — for any item [无差别受理]; their listings show their hall's cases;
+///   fees and visits — for any item [无差别受理]; their listings show their hall's cases and
+///   the online cases no hall has taken yet;
 /// - approver (首席代表 / 后台审批): review, corrections during review, special procedures,
 ///   extensions, decisions, escalation, licences — only for their department's cases;
 /// - applicant: submits online (PC, mobile, self-service terminal), answers corrections,
@@ -198,7 +199,9 @@ public nonisolated struct Hall_Intake_V1_SubmitCaseRequest: @unchecked Sendable 
   /// Clears the value of `delivery`. Subsequent reads from it will return its default value.
   public mutating func clearDelivery() {_uniqueStorage()._delivery = nil}
 
-  /// At the window: the clerk's window and the ticket being served.
+  /// At the window: the clerk's window and the ticket being served. A submission naming a
+  /// ticket serves it (the ticket becomes SERVED, with its wait): the visit is over, and a
+  /// FinishTicket on it afterwards fails with FAILED_PRECONDITION.
   public var windowID: String {
     get {_storage._windowID}
     set {_uniqueStorage()._windowID = newValue}
@@ -571,8 +574,8 @@ public nonisolated struct Hall_Intake_V1_ListCasesRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Filters, each when set. A clerk sees only their hall's cases, an approver their
-  /// department's, an applicant their own.
+  /// Filters, each when set. A clerk sees their hall's cases and the online cases no hall has
+  /// taken yet (hall_id empty), an approver their department's, an applicant their own.
   public var state: Hall_Intake_V1_CaseState = .unspecified
 
   public var departmentID: String = String()

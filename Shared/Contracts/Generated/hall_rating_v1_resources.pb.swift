@@ -13,7 +13,7 @@
 /// ids (RAT-n) refer to the platform's SPEC.
 ///
 /// Units: time limits are whole WORKING days of the deployment's working calendar; rates are
-/// basis points (1/100 of a percent, 10 000 = 100 %). Instants are UTC timestamps.
+/// basis points (1/100 of a percent, 10 000 = 100 %, rounded half up: 2 of 3 is 6667). Instants are UTC timestamps.
 
 import SwiftProtobuf
 

@@ -3,7 +3,7 @@
 /// and the monthly report. Requirement ids (SUP-n) refer to the platform's SPEC.
 ///
 /// Units: time limits are whole WORKING days of the deployment's working calendar; rates are
-/// basis points (1/100 of a percent, 10 000 = 100 %); money is in fen. Instants are UTC
+/// basis points (1/100 of a percent, 10 000 = 100 %, rounded half up: 2 of 3 is 6667); money is in fen. Instants are UTC
 /// timestamps; days and months are China Standard Time.
 
 // DO NOT EDIT.

@@ -13,7 +13,7 @@
 /// and the monthly report. Requirement ids (SUP-n) refer to the platform's SPEC.
 ///
 /// Units: time limits are whole WORKING days of the deployment's working calendar; rates are
-/// basis points (1/100 of a percent, 10 000 = 100 %); money is in fen. Instants are UTC
+/// basis points (1/100 of a percent, 10 000 = 100 %, rounded half up: 2 of 3 is 6667); money is in fen. Instants are UTC
 /// timestamps; days and months are China Standard Time.
 
 import SwiftProtobuf
@@ -1328,8 +1328,11 @@ public nonisolated struct Hall_Supervision_V1_LineRefusal: Sendable {
   public var caseNumber: String = String()
 
   /// INCOMPLETE (a required field is empty), NON_COMPLIANT (malformed or out of range),
-  /// INACCURATE (a code that does not exist, times out of order), LATE (after the 17:00
-  /// cut-off) or DUPLICATE (the case is known from another source).
+  /// INACCURATE (a code that does not exist, times out of order, a time more than 5 minutes
+  /// ahead of the service's clock), LATE (reported after the cut-off of its newest time: 17:00,
+  /// HALL_REPORT_CUT_OFF, of that day when it is a working day and the time is before 17:00,
+  /// else of the next working day; a supervisor's admit_late keeps it) or DUPLICATE (the case
+  /// is known from another source).
   public var problem: String = String()
 
   public var field: String = String()

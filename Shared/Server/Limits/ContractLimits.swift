@@ -3,16 +3,22 @@ public import SwiftProtobuf
 
 /// Checks a message from outside against the contract's limits before anything acts on it
 /// (REL-3): every numeric field within its range (``ContractRanges``), every enum field one
-/// of the values the contract names. A refusal names the field by its path and quotes the
-/// value; nothing has been read or written yet.
+/// of the values the contract names, and its text and bytes together within `maximumBytes`.
+/// A refusal names the field by its path and quotes the value; nothing has been read or
+/// written yet.
 ///
 /// A field at its zero value is absent on the wire and is not visited: "unset" is the
 /// handler's to judge (a required count of at least one, say).
 public enum ContractLimits {
+  /// What a request may hold unless its method says otherwise: 4 MiB, gRPC's usual limit.
+  public static let defaultMaximumBytes = 4 << 20
+
   public static func check(
-    _ message: any SwiftProtobuf.Message, ranges: [String: FieldRange] = ContractRanges.all
+    _ message: any SwiftProtobuf.Message, ranges: [String: FieldRange] = ContractRanges.all,
+    maximumBytes: Int = defaultMaximumBytes
   ) throws(ServiceError) {
-    var visitor = LimitVisitor(type: type(of: message), path: "", ranges: ranges)
+    var visitor = LimitVisitor(
+      type: type(of: message), path: "", ranges: ranges, maximumBytes: maximumBytes)
     do {
       try message.traverse(visitor: &visitor)
     } catch let error as ServiceError {
@@ -29,10 +35,21 @@ struct LimitVisitor: SwiftProtobuf.Visitor {
   /// Where this message stands in the request ("spec.fee"), empty at the top.
   let path: String
   let ranges: [String: FieldRange]
+  let maximumBytes: Int
+  /// Text and bytes met so far, this message's and those it holds.
+  var bytes = 0
 
   private func fieldPath(_ number: Int) -> String {
     let name = FieldNames.name(of: number, in: type)
     return path.isEmpty ? name : "\(path).\(name)"
+  }
+
+  /// A visitor for a message this one holds, counting on from this one's bytes.
+  private func nested(_ type: any SwiftProtobuf.Message.Type, _ number: Int) -> LimitVisitor {
+    var inner = LimitVisitor(
+      type: type, path: fieldPath(number), ranges: ranges, maximumBytes: maximumBytes)
+    inner.bytes = bytes
+    return inner
   }
 
   private func range(_ number: Int) -> FieldRange? {
@@ -61,8 +78,22 @@ struct LimitVisitor: SwiftProtobuf.Visitor {
   }
 
   mutating func visitSingularBoolField(value: Bool, fieldNumber: Int) throws {}
-  mutating func visitSingularStringField(value: String, fieldNumber: Int) throws {}
-  mutating func visitSingularBytesField(value: Data, fieldNumber: Int) throws {}
+
+  mutating func visitSingularStringField(value: String, fieldNumber: Int) throws {
+    try count(value.utf8.count)
+  }
+
+  mutating func visitSingularBytesField(value: Data, fieldNumber: Int) throws {
+    try count(value.count)
+  }
+
+  private mutating func count(_ more: Int) throws {
+    bytes += more
+    guard bytes <= maximumBytes else {
+      throw ServiceError.resourceExhausted(
+        "the request holds more than \(maximumBytes) bytes of text; this method takes at most that")
+    }
+  }
 
   mutating func visitSingularEnumField<E: SwiftProtobuf.Enum>(value: E, fieldNumber: Int) throws {
     guard Self.isNamed(value) else {
@@ -74,14 +105,20 @@ struct LimitVisitor: SwiftProtobuf.Visitor {
   mutating func visitSingularMessageField<M: SwiftProtobuf.Message>(value: M, fieldNumber: Int)
     throws
   {
-    var inner = LimitVisitor(type: M.self, path: fieldPath(fieldNumber), ranges: ranges)
+    var inner = nested(M.self, fieldNumber)
     try value.traverse(visitor: &inner)
+    bytes = inner.bytes
   }
 
   mutating func visitMapField<KeyType, ValueType: MapValueType>(
     fieldType: _ProtobufMap<KeyType, ValueType>.Type,
     value: _ProtobufMap<KeyType, ValueType>.BaseType, fieldNumber: Int
   ) throws {
+    for (key, entry) in value {
+      if let key = key as? String { try count(key.utf8.count) }
+      if let entry = entry as? String { try count(entry.utf8.count) }
+      if let entry = entry as? Data { try count(entry.count) }
+    }
     guard let range = range(fieldNumber) else { return }
     for (key, entry) in value {
       let fits: Bool =
@@ -116,8 +153,9 @@ struct LimitVisitor: SwiftProtobuf.Visitor {
     value: _ProtobufMessageMap<KeyType, ValueType>.BaseType, fieldNumber: Int
   ) throws {
     for entry in value.values {
-      var inner = LimitVisitor(type: ValueType.self, path: fieldPath(fieldNumber), ranges: ranges)
+      var inner = nested(ValueType.self, fieldNumber)
       try entry.traverse(visitor: &inner)
+      bytes = inner.bytes
     }
   }
 

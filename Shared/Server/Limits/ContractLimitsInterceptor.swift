@@ -5,7 +5,13 @@ import SwiftProtobuf
 /// reads it, so that no handler sees a number outside its range or an enum value the
 /// contract does not name.
 public struct ContractLimitsInterceptor: ServerInterceptor {
-  public init() {}
+  /// Methods that take more than ``ContractLimits/defaultMaximumBytes``, by full name
+  /// ("pkg.Service/Method").
+  public let maximumBytes: [String: Int]
+
+  public init(maximumBytes: [String: Int] = [:]) {
+    self.maximumBytes = maximumBytes
+  }
 
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
@@ -15,10 +21,12 @@ public struct ContractLimitsInterceptor: ServerInterceptor {
       StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     var checked = request
+    let limit =
+      maximumBytes[context.descriptor.fullyQualifiedMethod] ?? ContractLimits.defaultMaximumBytes
     checked.messages = RPCAsyncSequence(
       wrapping: request.messages.map { @Sendable message in
         if let message = message as? any SwiftProtobuf.Message {
-          try ContractLimits.check(message)
+          try ContractLimits.check(message, maximumBytes: limit)
         }
         return message
       })
