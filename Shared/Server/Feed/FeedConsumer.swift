@@ -309,7 +309,7 @@ public final class FeedConsumer: Service {
   /// cursor past it, and says so at error level: the operator looks, mends, and replays it by
   /// hand. The feed goes on; a consumer never loops on one event.
   func park(_ event: Hall_Events_V1_Event, reason error: any Error) async throws {
-    let reason = Quote.brief(String(describing: error), limit: 500)
+    let reason = Quote.brief(Self.describe(error), limit: 500)
     let parked = try await client.transaction(logger: logger) { connection in
       guard let stored = try await lockCursor(on: connection), event.cursor > stored else {
         return false
@@ -337,6 +337,15 @@ public final class FeedConsumer: Service {
         "type": "\(event.type)", "aggregate": "\(Quote.brief(event.aggregateID))",
         "reason": "\(reason)",
       ])
+  }
+
+  /// A failure as an operator reads it: PostgresNIO describes its errors generically (to
+  /// keep data out of logs), so a server error is given by its SQLSTATE and message.
+  static func describe(_ error: any Error) -> String {
+    if let error = error as? PSQLError, let state = error.sqlState {
+      return "SQLSTATE \(state): \(error.serverInfo?[.message] ?? "")"
+    }
+    return String(describing: error)
   }
 
   /// Whether a failure is the surroundings' rather than the event's: the database or the
