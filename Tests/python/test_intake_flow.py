@@ -6,20 +6,19 @@ import importlib.util
 import os
 import sys
 import time
-import uuid
 
 import grpc
 import pytest
 
 sys.path.insert(0, os.environ["HALL_STUBS"])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from hall.catalog.v1 import catalog_service_pb2 as catalog_api  # noqa: E402
 from hall.catalog.v1 import catalog_service_pb2_grpc as catalog_grpc  # noqa: E402
-from hall.catalog.v1 import resources_pb2 as catalog  # noqa: E402
 from hall.common.v1 import common_pb2 as common  # noqa: E402
 from hall.intake.v1 import intake_service_pb2 as intake_api  # noqa: E402
 from hall.intake.v1 import intake_service_pb2_grpc as intake_grpc  # noqa: E402
 from hall.intake.v1 import resources_pb2 as intake  # noqa: E402
+from hall_client import publish_item, rid, token  # noqa: E402
 
 # grpc/health/v1 cannot be imported by package name beside the grpc library itself: load the
 # generated messages from their file and call the method by its path.
@@ -30,15 +29,6 @@ _spec.loader.exec_module(health_pb2)
 
 ITEM = "PY-SCJG-001"
 APPLICANT_ID = "410102199003071230"
-
-
-def token(name):
-    with open(os.path.join(os.environ["HALL_KEYS"], f"{name}.token")) as f:
-        return (("authorization", "Bearer " + f.read().strip()),)
-
-
-def rid():
-    return str(uuid.uuid4())
 
 
 @pytest.fixture(scope="module")
@@ -59,35 +49,8 @@ def stubs():
 
 @pytest.fixture(scope="module")
 def published(stubs):
-    catalog_stub, intake_stub, _ = stubs
-    admin = token("admin")
-    catalog_stub.CreateDepartment(
-        catalog_api.CreateDepartmentRequest(
-            request_id="py-dept",
-            department=catalog.Department(
-                id="py-scjg", name="区市场监管局", region_code="410902",
-                level=common.ADMINISTRATIVE_LEVEL_COUNTY)),
-        metadata=admin)
-    spec = catalog.ItemSpec(
-        name="食品经营许可核发（Python 客户端）", department_id="py-scjg",
-        kind=common.ITEM_KIND_ADMINISTRATIVE_LICENSING, levels=[common.ADMINISTRATIVE_LEVEL_COUNTY],
-        legal_basis="《中华人民共和国食品安全法》第三十五条",
-        conditions=["具有与经营的食品品种、数量相适应的经营场所"],
-        steps=[catalog.ProcessStep(name="受理"), catalog.ProcessStep(name="审查决定", limit_working_days=5)],
-        statutory_limit_working_days=20, promised_limit_working_days=5,
-        case_kind=common.CASE_KIND_PROMISED, channels=[common.CHANNEL_WINDOW, common.CHANNEL_PC],
-        max_visits=1, online_depth=4, placement=catalog.HALL_PLACEMENT_IN_HALL,
-        materials=[catalog.Material(
-            id="m1", name="食品经营许可申请书", required=True, form=catalog.MATERIAL_FORM_ORIGINAL,
-            original_count=1, medium=catalog.MATERIAL_MEDIUM_PAPER,
-            source=catalog.MATERIAL_SOURCE_APPLICANT)])
-    catalog_stub.CreateItem(catalog_api.CreateItemRequest(request_id="py-item", code=ITEM, spec=spec),
-                            metadata=admin)
-    catalog_stub.PublishItem(
-        catalog_api.PublishItemRequest(request_id="py-publish", code=ITEM,
-                                       reason=catalog.CHANGE_REASON_NEW, reason_note="新增"),
-        metadata=admin)
-    return ITEM
+    catalog_stub, _, _ = stubs
+    return publish_item(catalog_stub, "py", ITEM)
 
 
 def applicant(id_number=APPLICANT_ID):
