@@ -192,7 +192,10 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ServerTests",
-      dependencies: ["HallServer", "HallAuth", "HallContracts", grpcCore, protobuf, crypto],
+      dependencies: [
+        "HallServer", "HallAuth", "HallContracts", "CatalogService", "IntakeService",
+        "RatingService", "SupervisionService", grpcCore, protobuf, crypto,
+      ],
       path: "Tests/ServerTests",
       swiftSettings: strictSettings),
     .testTarget(

@@ -9,18 +9,26 @@ public enum AccessRule: Sendable {
   case roles(Set<Role>)
 }
 
-/// The access rules of one server, by fully qualified method ("pkg.Service/Method").
+/// The access rules of one server, by method as the generated code describes it
+/// (`Service.Method.X.descriptor`), so that a renamed or removed method fails to compile here
+/// rather than leaving a rule for nothing.
 public struct AccessPolicy: Sendable {
-  public private(set) var rules: [String: AccessRule] = [:]
+  public private(set) var rules: [MethodDescriptor: AccessRule] = [:]
 
   public init() {}
 
-  public mutating func allow(_ rule: AccessRule, service: String, methods: [String]) {
-    for method in methods { rules["\(service)/\(method)"] = rule }
+  public mutating func allow(_ rule: AccessRule, _ methods: [MethodDescriptor]) {
+    for method in methods { rules[method] = rule }
   }
 
   public func rule(for descriptor: MethodDescriptor) -> AccessRule? {
-    rules[descriptor.fullyQualifiedMethod]
+    rules[descriptor]
+  }
+
+  /// The methods of `descriptors` without a rule: a test's question, every method of every
+  /// service being listed.
+  public func unruled(_ descriptors: [MethodDescriptor]) -> [MethodDescriptor] {
+    descriptors.filter { rules[$0] == nil }
   }
 }
 

@@ -1,5 +1,5 @@
 public import Foundation
-import HallDatabase
+public import HallDatabase
 public import Logging
 public import PostgresNIO
 public import SwiftProtobuf
@@ -13,7 +13,15 @@ public enum Outbox {
   ) async throws {
     try await append(
       [Entry(type: type, aggregateID: aggregateID, payload: payload, at: occurredAt)],
-      on: connection, logger: logger)
+      on: Database(connection, logger: logger))
+  }
+
+  public static func append(
+    type: String, aggregateID: String, payload: some SwiftProtobuf.Message, at occurredAt: Date,
+    on db: Database
+  ) async throws {
+    try await append(
+      [Entry(type: type, aggregateID: aggregateID, payload: payload, at: occurredAt)], on: db)
   }
 }
 
@@ -39,49 +47,44 @@ extension Outbox {
 
   /// Appends `entries` in their order with one statement, together with `change`, the
   /// caller's one data-modifying statement that they describe (an INSERT, UPDATE or DELETE
-  /// without RETURNING), and the call's answer when the caller stores it here
-  /// (``Idempotency/Claim``): a whole call's writes in one round trip.
+  /// without RETURNING): a change and its events in one round trip.
+  public static func append(
+    _ entries: [Entry], alongside change: PostgresQuery? = nil, on db: Database
+  ) async throws {
+    var statement = WriteStatement(change: change)
+    try add(entries, to: &statement)
+    guard !statement.isEmpty else { return }
+    try await db.perform(statement.query)
+  }
+
   public static func append(
     _ entries: [Entry], alongside change: PostgresQuery? = nil,
-    answering answer: (claim: Idempotency.Claim, response: [UInt8])? = nil,
     on connection: PostgresConnection, logger: Logger
   ) async throws {
-    guard !entries.isEmpty || change != nil || answer != nil else { return }
-    // The change's own placeholders come first; the others are numbered after them.
-    var binds = change?.binds ?? PostgresBindings()
-    func placeholder(_ value: any PostgresNonThrowingEncodable) -> String {
-      binds.append(value)
-      return "$\(binds.count)"
+    try await append(entries, alongside: change, on: Database(connection, logger: logger))
+  }
+
+  /// Adds `entries` to a call's one statement.
+  static func add(_ entries: [Entry], to statement: inout WriteStatement) throws {
+    guard !entries.isEmpty else { return }
+    let payloads = try entries.map {
+      ByteBuffer(bytes: try $0.payload.serializedBytes() as [UInt8])
     }
-    var parts: [String] = []
-    if let change { parts.append("changed AS (\(change.sql))") }
-    if !entries.isEmpty {
-      let payloads = try entries.map {
-        ByteBuffer(bytes: try $0.payload.serializedBytes() as [UInt8])
-      }
-      let arrays = [
-        placeholder(entries.map(\.type)), placeholder(entries.map(\.aggregateID)),
-        placeholder(entries.map { Swift.type(of: $0.payload).protoMessageName }),
-        placeholder(payloads), placeholder(entries.map(\.occurredAt)),
-      ].joined(separator: ", ")
-      parts.append(
-        """
-        appended AS (
-          INSERT INTO outbox (event_type, aggregate_id, payload_type, payload, occurred_at)
-          SELECT t, a, p, b, o FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, n)
-          ORDER BY n)
-        """)
-    }
-    if let (claim, response) = answer {
-      parts.append("answered AS (\(claim.insert(response: response, placeholder: placeholder)))")
-    }
-    // The notification wakes the sequencer when the transaction commits (notifications wait
-    // for commit); every data-modifying WITH runs whether or not the query reads its result.
-    let notify =
-      entries.isEmpty
-      ? "1" : "pg_notify(\(placeholder(OutboxChannels.appended)) || current_schema(), '')"
-    let sql = "WITH \(parts.joined(separator: ", ")) SELECT \(notify)"
-    try await connection.perform(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+    let arrays = [
+      statement.placeholder(entries.map(\.type)),
+      statement.placeholder(entries.map(\.aggregateID)),
+      statement.placeholder(entries.map { Swift.type(of: $0.payload).protoMessageName }),
+      statement.placeholder(payloads),
+      statement.placeholder(entries.map(\.occurredAt)),
+    ].joined(separator: ", ")
+    statement.add(
+      "appended",
+      """
+      INSERT INTO outbox (event_type, aggregate_id, payload_type, payload, occurred_at)
+      SELECT t, a, p, b, o FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, n)
+      ORDER BY n
+      """)
+    statement.notifyOutbox()
   }
 }
 

@@ -1,55 +1,18 @@
-public import GRPCCore
+import GRPCCore
 import GRPCNIOTransportHTTP2
-public import HallAuth
+import HallAuth
 import HallContracts
-public import HallDatabase
+import HallDatabase
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
 import UnixSignals
 
-/// What makes one of the platform's services: its schema's migrations, who may call what,
-/// and how to build its RPC handlers once the database is ready.
-public struct ServiceDefinition: Sendable {
-  /// Short name, also the schema: "catalog", "intake", "supervision", "rating".
-  public var name: String
-  public var migrations: [Migration]
-  public var policy: AccessPolicy
-  /// Fully qualified names of the RPC services offered, for the health service.
-  public var rpcServiceNames: [String]
-  /// Methods ("pkg.Service/Method") that take requests larger than 4 MiB, with their limit
-  /// (at most ``ServiceApp/transportPayloadLimit``).
-  public var largeRequests: [String: Int]
-  /// Builds the handlers; runs after migrations, so it may seed data.
-  public var makeServices:
-    @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any RegistrableRPCService]
-  /// Builds what runs beside the handlers for as long as the service serves: feed consumers,
-  /// timers. They are cancelled when the server has drained.
-  public var makeWorkers:
-    @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any Service]
-
-  public init(
-    name: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
-    largeRequests: [String: Int] = [:],
-    makeWorkers:
-      @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws -> [any Service] =
-      { _, _, _ in [] },
-    makeServices:
-      @escaping @Sendable (PostgresClient, ServiceSettings, Logger) async throws ->
-      [any RegistrableRPCService]
-  ) {
-    self.name = name
-    self.migrations = migrations
-    self.policy = policy
-    self.rpcServiceNames = rpcServiceNames
-    self.largeRequests = largeRequests
-    self.makeWorkers = makeWorkers
-    self.makeServices = makeServices
-  }
-}
-
-/// Runs one service: migrates its schema, then serves gRPC until a graceful shutdown, when it
-/// reports NOT_SERVING, stops taking calls and lets calls in flight finish (REL-4).
+/// Runs one service: migrates its schema, builds its parts from one context, then runs the
+/// gRPC server, the feed's sequencer and the workers as peers of one `ServiceGroup` until a
+/// graceful shutdown, when the server reports NOT_SERVING, stops taking calls and lets calls
+/// in flight finish, and the workers stop after it (REL-4). The database client runs outside
+/// that group, started first and stopped last, by whoever runs this service.
 public final class ServiceApp: Service {
   public let definition: ServiceDefinition
   public let settings: ServiceSettings
@@ -85,23 +48,56 @@ public final class ServiceApp: Service {
   public func run() async throws {
     try await Migrator.migrate(
       definition.migrations, schema: definition.name, client: client, logger: logger)
-    let publicKey = try SigningKeyFile.publicKey(base64: settings.tokenPublicKey)
-    let verifier = TokenVerifier(publicKey: publicKey, issuer: settings.deployment)
-    let health = HealthService(services: definition.rpcServiceNames)
-    var policy = definition.policy
-    policy.allow(.anyone, service: "grpc.health.v1.Health", methods: ["Check", "Watch"])
-    // The feed carries every change, personal data included: only other services and the
-    // deployment above (district link) read it.
-    policy.allow(
-      .roles([.service, .districtLink]),
-      service: Hall_Events_V1_EventFeed.descriptor.fullyQualifiedService, methods: ["Subscribe"])
+    let context = ServiceContext(
+      name: definition.name, client: client, settings: settings, logger: logger)
+    let parts = try await definition.make(context)
+    try checkPoolSize(for: parts.workers)
     let feed = OutboxFeed(
       client: client, schema: definition.name,
       producer: "\(definition.name)@\(settings.deployment)", logger: logger)
-    let services = try await definition.makeServices(client, settings, logger)
-    let workers = try await definition.makeWorkers(client, settings, logger)
-    // Each feed consumer holds one connection for its leader lock and takes another to apply
-    // a batch; with fewer, consumers and calls wait on each other for ever.
+    let health = HealthService(services: definition.rpcServiceNames)
+    let server = GRPCServer(
+      transport: transport,
+      services: parts.handlers + [health, EventFeedService(feed: feed)],
+      interceptors: try interceptors())
+    // Stopped in reverse order: the server drains first, then the sequencer, then workers.
+    var peers = parts.workers.map {
+      ServiceGroupConfiguration.ServiceConfiguration(
+        service: WorkerPeer(worker: $0, logger: logger))
+    }
+    peers.append(.init(service: SequencerPeer(feed: feed)))
+    peers.append(
+      .init(
+        service: ServerPeer(server: server, health: health, feed: feed),
+        successTerminationBehavior: .gracefullyShutdownGroup))
+    let group = ServiceGroup(configuration: .init(services: peers, logger: logger))
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+      tasks.addTask { try await group.run() }
+      let port = try await listeningPort()
+      logger.info("serving", metadata: ["service": "\(definition.name)", "port": "\(port)"])
+      try await tasks.next()
+    }
+  }
+
+  private func interceptors() throws -> [any ServerInterceptor] {
+    let publicKey = try SigningKeyFile.publicKey(base64: settings.tokenPublicKey)
+    let verifier = TokenVerifier(publicKey: publicKey, issuer: settings.deployment)
+    var policy = definition.policy
+    policy.allow(.anyone, Grpc_Health_V1_Health.Method.descriptors)
+    // The feed carries every change, personal data included: only other services and the
+    // deployment above (district link) read it.
+    policy.allow(.roles([.service, .districtLink]), Hall_Events_V1_EventFeed.Method.descriptors)
+    return [
+      RequestLoggingInterceptor(logger: logger),
+      AuthInterceptor(verifier: verifier, policy: policy),
+      ContractLimitsInterceptor(maximumBytes: definition.largeRequests),
+      ErrorMappingInterceptor(logger: logger),
+    ]
+  }
+
+  /// Each feed consumer holds one connection for its leader lock and takes another to apply
+  /// a batch; with fewer, consumers and calls wait on each other for ever.
+  private func checkPoolSize(for workers: [any Service]) throws {
     let consumers = workers.filter { $0 is FeedConsumer }.count
     let needed = 2 * consumers + 3
     guard settings.database.maxConnections >= needed else {
@@ -109,43 +105,6 @@ public final class ServiceApp: Service {
         description:
           "HALL_DB_MAX_CONNECTIONS is \(settings.database.maxConnections); \(definition.name) needs at least \(needed) (\(consumers) feed consumers hold a connection each and apply with another)"
       )
-    }
-    let server = GRPCServer(
-      transport: transport,
-      services: services + [health, EventFeedService(feed: feed)],
-      interceptors: [
-        RequestLoggingInterceptor(logger: logger),
-        AuthInterceptor(verifier: verifier, policy: policy),
-        ContractLimitsInterceptor(maximumBytes: definition.largeRequests),
-        ErrorMappingInterceptor(logger: logger),
-      ])
-    try await withGracefulShutdownHandler {
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.serve() }
-        group.addTask { await feed.run() }
-        for worker in workers {
-          group.addTask {
-            do {
-              try await worker.run()
-            } catch  where !Task.isCancelled {
-              // A worker that gives up takes the process down, so that the orchestrator
-              // restarts it instead of leaving a service that serves stale data.
-              self.logger.critical("worker failed", metadata: ["error": "\(error)"])
-              throw error
-            }
-          }
-        }
-        let port = try await self.listeningPort()
-        self.logger.info(
-          "serving", metadata: ["service": "\(self.definition.name)", "port": "\(port)"])
-        // The server returns once drained; the feed then has nobody left to wake.
-        try await group.next()
-        group.cancelAll()
-      }
-    } onGracefulShutdown: {
-      health.setServing(false)
-      feed.beginShutdown()
-      server.beginGracefulShutdown()
     }
   }
 

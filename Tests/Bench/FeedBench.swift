@@ -185,13 +185,13 @@ enum FeedBenchFixture {
         name: name, host: "127.0.0.1", port: port,
         token: TestKeys.token(.service, subject: "bench")),
       client: database, logger: logger
-    ) { event, connection in
+    ) { event, db in
       // Decoding is part of any real consumer's work.
       _ = try Hall_Common_V1_FieldViolation(unpackingAny: event.payload)
       if work == .insert {
-        try await connection.query(
-          "INSERT INTO applied (aggregate_id, cursor) VALUES (\(event.aggregateID), \(event.cursor))",
-          logger: logger)
+        try await db.perform(
+          "INSERT INTO applied (aggregate_id, cursor) VALUES (\(event.aggregateID), \(event.cursor))"
+        )
       }
       applied(event.aggregateID)
     }

@@ -36,18 +36,8 @@ struct FeedBacklogTests {
         try await Migrator.migrate(
           FeedFixture.consumerMigrations, schema: "rating", client: client,
           logger: FeedFixture.logger)
-        let consumer = FeedConsumer(
-          subscription: FeedSubscription(
-            name: "producer", host: "127.0.0.1", port: producer.port,
-            token: TestKeys.token(.service)),
-          client: client, logger: FeedFixture.logger
-        ) { event, connection in
-          try await connection.query(
-            """
-            INSERT INTO applied (aggregate_id, cursor, applied_by)
-            VALUES (\(event.aggregateID), \(event.cursor), 'backlog')
-            """, logger: FeedFixture.logger)
-        }
+        let consumer = FeedFixture.consumer(
+          port: producer.port, database: client, tag: "backlog")
         let running = Task { try await consumer.run() }
         defer { running.cancel() }
         // While it catches up, the lag it records says how far behind it is (#14 point 9: it

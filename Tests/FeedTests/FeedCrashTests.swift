@@ -32,17 +32,9 @@ struct FeedCrashTests {
         }
         let attempts = Mutex<[String: Int]>([:])
         let crashed = Mutex<Set<String>>([])
-        let consumer = FeedConsumer(
-          subscription: FeedSubscription(
-            name: "producer", host: "127.0.0.1", port: producer.port,
-            token: TestKeys.token(.service)),
-          client: client, logger: FeedFixture.logger
-        ) { event, connection in
-          try await connection.query(
-            """
-            INSERT INTO applied (aggregate_id, cursor, applied_by)
-            VALUES (\(event.aggregateID), \(event.cursor), 'crashy')
-            """, logger: FeedFixture.logger)
+        let consumer = FeedFixture.consumer(
+          port: producer.port, database: client, tag: "crashy"
+        ) { event in
           let attempt = attempts.withLock { counts in
             counts[event.aggregateID, default: 0] += 1
             return counts[event.aggregateID]!

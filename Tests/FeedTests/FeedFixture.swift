@@ -56,23 +56,26 @@ enum FeedFixture {
     } catch is Rollback {}
   }
 
-  /// A consumer that records each event in `applied`, tagged with `name`.
+  /// A consumer that records each event in `applied`, tagged with `tag`, then runs `then`
+  /// (a test's fault, thrown after the event's effect was written).
   static func consumer(
-    port: Int, database: PostgresClient, tag: String
+    port: Int, database: PostgresClient, tag: String,
+    then: @escaping @Sendable (Hall_Events_V1_Event) throws -> Void = { _ in }
   ) -> FeedConsumer {
     FeedConsumer(
       subscription: FeedSubscription(
         name: "producer", host: "127.0.0.1", port: port,
         token: TestKeys.token(.service, subject: "consumer")),
       client: database, logger: logger
-    ) { event, connection in
+    ) { event, db in
       let field = try Hall_Common_V1_FieldViolation(unpackingAny: event.payload).field
       #expect(field == event.aggregateID)
-      try await connection.query(
+      try await db.perform(
         """
         INSERT INTO applied (aggregate_id, cursor, applied_by)
         VALUES (\(event.aggregateID), \(event.cursor), \(tag))
-        """, logger: logger)
+        """)
+      try then(event)
     }
   }
 

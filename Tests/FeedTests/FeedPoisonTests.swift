@@ -30,17 +30,9 @@ struct FeedPoisonTests {
               "e-\(index)", client: producerClient, delay: .zero, rollback: false)
           }
         }
-        let consumer = FeedConsumer(
-          subscription: FeedSubscription(
-            name: "producer", host: "127.0.0.1", port: producer.port,
-            token: TestKeys.token(.service)),
-          client: client, logger: FeedFixture.logger
-        ) { event, connection in
-          try await connection.query(
-            """
-            INSERT INTO applied (aggregate_id, cursor, applied_by)
-            VALUES (\(event.aggregateID), \(event.cursor), 'consumer')
-            """, logger: FeedFixture.logger)
+        let consumer = FeedFixture.consumer(
+          port: producer.port, database: client, tag: "consumer"
+        ) { event in
           if event.aggregateID == "e-42" { throw Poison() }
         }
         let running = Task { try await consumer.run() }

@@ -11,5 +11,5 @@ public enum OutboxProducer {
       Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
     ],
     policy: AccessPolicy(), rpcServiceNames: []
-  ) { _, _, _ in [] }
+  ) { _ in ServiceParts(handlers: []) }
 }

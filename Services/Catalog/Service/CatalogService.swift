@@ -29,34 +29,38 @@ struct CatalogRPC: Hall_Catalog_V1_CatalogService.SimpleServiceProtocol {
     migrations: CatalogMigrations.all,
     policy: accessPolicy,
     rpcServiceNames: [Hall_Catalog_V1_CatalogService.descriptor.fullyQualifiedService]
-  ) { client, settings, logger in
-    let service = CatalogRPC(db: client, logger: logger, clock: settings.clock)
+  ) { context in
+    let service = CatalogRPC(db: context.client, logger: context.logger, clock: context.clock)
     try await service.seedCalendar()
-    return [service]
+    return ServiceParts(handlers: [service])
   }
 
   /// Reads of published data are public (CAT-9: the online and offline guide are the same
   /// and anyone may read it); every write needs the catalog administrator.
   static var accessPolicy: AccessPolicy {
     var policy = AccessPolicy()
-    let service = Hall_Catalog_V1_CatalogService.descriptor.fullyQualifiedService
+    typealias M = Hall_Catalog_V1_CatalogService.Method
     policy.allow(
-      .anyone, service: service,
-      methods: [
-        "GetDepartment", "ListDepartments", "ListCertificates", "ListIntermediaryServices",
-        "ListItemVersions", "GetItemVersion", "GetGuide", "SearchGuides", "ListBundles",
-        "GetBundleVersion", "GetCalendarYear", "ListCalendarYears", "GetHallHours",
-        "ComputeDueTime", "CountWorkingDays", "GetIndicators",
+      .anyone,
+      [
+        M.GetDepartment.descriptor, M.ListDepartments.descriptor, M.ListCertificates.descriptor,
+        M.ListIntermediaryServices.descriptor, M.ListItemVersions.descriptor,
+        M.GetItemVersion.descriptor, M.GetGuide.descriptor, M.SearchGuides.descriptor,
+        M.ListBundles.descriptor, M.GetBundleVersion.descriptor, M.GetCalendarYear.descriptor,
+        M.ListCalendarYears.descriptor, M.GetHallHours.descriptor, M.ComputeDueTime.descriptor,
+        M.CountWorkingDays.descriptor, M.GetIndicators.descriptor,
       ])
     policy.allow(
-      .roles([.catalogAdmin]), service: service,
-      methods: [
-        "CreateDepartment", "CreateCertificate", "CreateIntermediaryService", "CreateItem",
-        "UpdateItemDraft", "PublishItem", "CancelItem", "CreateBundle", "UpdateBundleDraft",
-        "PublishBundle", "CancelBundle", "PutCalendarYear", "SetHallHours",
+      .roles([.catalogAdmin]),
+      [
+        M.CreateDepartment.descriptor, M.CreateCertificate.descriptor,
+        M.CreateIntermediaryService.descriptor, M.CreateItem.descriptor,
+        M.UpdateItemDraft.descriptor, M.PublishItem.descriptor, M.CancelItem.descriptor,
+        M.CreateBundle.descriptor, M.UpdateBundleDraft.descriptor, M.PublishBundle.descriptor,
+        M.CancelBundle.descriptor, M.PutCalendarYear.descriptor, M.SetHallHours.descriptor,
       ])
     policy.allow(
-      .roles([.catalogAdmin, .service]), service: service, methods: ["GetItem", "GetBundle"])
+      .roles([.catalogAdmin, .service]), [M.GetItem.descriptor, M.GetBundle.descriptor])
     return policy
   }
 

@@ -71,20 +71,17 @@ enum CaseStore {
     return String(format: "%04d%02d%02d", day.year, day.month, day.day)
   }
 
-  /// Appends the timeline entry for `action`, stores the case and writes its event; with a
-  /// claim, the case as stored is also the call's answer, written in the same statement.
+  /// Appends the timeline entry for `action`, stores the case and writes its event.
   static func record(
     _ kase: inout Case, action: String, note: String = "", isNew: Bool = false,
-    answering claim: Idempotency.Claim? = nil,
     on connection: PostgresConnection, logger: Logger, now: Date
   ) async throws {
     let event = trace(&kase, action: action, note: note, now: now)
-    try await save(
-      kase, isNew: isNew, events: [event], answering: claim, on: connection, logger: logger)
+    try await save(kase, isNew: isNew, events: [event], on: connection, logger: logger)
   }
 
   /// Appends the timeline entry for `action` and returns the event telling it, the case as
-  /// it is now, for ``save(_:isNew:events:answering:on:logger:)``.
+  /// it is now, for ``save(_:isNew:events:on:logger:)``.
   static func trace(
     _ kase: inout Case, action: String, note: String = "", now: Date
   ) -> Outbox.Entry {
@@ -105,14 +102,21 @@ enum CaseStore {
 
   /// Stores the case with the events of its steps since it was read, in one statement.
   static func save(
-    _ kase: Case, isNew: Bool, events: [Outbox.Entry], answering claim: Idempotency.Claim?,
-    on connection: PostgresConnection, logger: Logger
+    _ kase: Case, isNew: Bool, events: [Outbox.Entry], on connection: PostgresConnection,
+    logger: Logger
   ) async throws {
-    // The row's body and the call's answer are the same bytes: serialized once.
-    let bytes: [UInt8] = try kase.serializedBytes()
     try await Outbox.append(
-      events, alongside: storing(kase, body: bytes, isNew: isNew),
-      answering: claim.map { ($0, bytes) }, on: connection, logger: logger)
+      events, alongside: storing(kase, body: try kase.serializedBytes(), isNew: isNew),
+      on: connection, logger: logger)
+  }
+
+  /// The case stored with the events of its steps as a call's answer, for ``Idempotency``:
+  /// the row's body and the answer are the same bytes, serialized once.
+  static func saving(_ kase: Case, isNew: Bool, events: [Outbox.Entry]) throws -> Change<Case> {
+    let bytes: [UInt8] = try kase.serializedBytes()
+    return Change(
+      kase, statement: storing(kase, body: bytes, isNew: isNew), events: events,
+      answerBytes: bytes)
   }
 
   /// The statement that writes the case's row, `body` being the case serialized.

@@ -54,7 +54,7 @@ enum CatalogReplica {
         ON CONFLICT (id) DO UPDATE SET level = excluded.level, body = excluded.body
         """, logger: logger)
     default:
-      return try await CalendarReplica.apply(event, on: connection, logger: logger)
+      return try await CalendarReplica.apply(event, on: Database(connection, logger: logger))
     }
     return false
   }

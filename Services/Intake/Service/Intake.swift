@@ -24,60 +24,62 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
     migrations: IntakeMigrations.all,
     policy: accessPolicy,
     rpcServiceNames: [Hall_Intake_V1_IntakeService.descriptor.fullyQualifiedService],
-    makeWorkers: { client, settings, logger in
-      let policy = try IntakePolicy(settings: settings)
-      let calendars = CalendarSource()
-      return [
-        try FeedConsumer(
-          following: "catalog", types: CatalogReplica.eventTypes, settings: settings,
-          client: client, logger: logger
-        ) { event, connection in
-          if try await CatalogReplica.apply(event, on: connection, logger: logger) {
-            try await DueTimeRederivation.markPending(on: connection, logger: logger)
-          }
-        },
-        DueTimeRederivation(
-          client: client, calendars: calendars, clock: settings.clock, logger: logger),
-        ShortfallExpiry(
-          client: client, policy: policy, calendars: calendars, clock: settings.clock,
-          logger: logger),
-      ]
-    }
-  ) { client, settings, logger in
-    [
-      IntakeRPC(
-        db: client, logger: logger, policy: try IntakePolicy(settings: settings),
-        calendars: CalendarSource(), clock: settings.clock)
-    ]
-  }
+    make: { context in
+      let policy = try IntakePolicy(settings: context.settings)
+      let (client, logger, calendars) = (context.client, context.logger, context.calendars)
+      return ServiceParts(
+        handlers: [
+          IntakeRPC(
+            db: client, logger: logger, policy: policy, calendars: calendars,
+            clock: context.clock)
+        ],
+        workers: [
+          try FeedConsumer(
+            following: "catalog", types: CatalogReplica.eventTypes, settings: context.settings,
+            client: client, logger: logger
+          ) { event, db in
+            if try await CatalogReplica.apply(event, on: db.connection, logger: logger) {
+              try await DueTimeRederivation.markPending(on: db.connection, logger: logger)
+            }
+          },
+          DueTimeRederivation(
+            client: client, calendars: calendars, clock: context.clock, logger: logger),
+          ShortfallExpiry(
+            client: client, policy: policy, calendars: calendars, clock: context.clock,
+            logger: logger),
+        ])
+    })
 
   /// Every method is listed with the roles that may call it; which case a caller may touch
   /// is checked per case (CaseAccess).
   static var accessPolicy: AccessPolicy {
     var policy = AccessPolicy()
-    let service = Hall_Intake_V1_IntakeService.descriptor.fullyQualifiedService
-    policy.allow(.roles([.clerk, .applicant]), service: service, methods: ["IssueTicket"])
+    typealias M = Hall_Intake_V1_IntakeService.Method
+    policy.allow(.roles([.clerk, .applicant]), [M.IssueTicket.descriptor])
     policy.allow(
-      .roles([.clerk]), service: service,
-      methods: [
-        "CallNextTicket", "FinishTicket", "ListTickets", "AcceptCase",
-        "AcceptBundleApplication", "DeliverResult", "RecordFee", "RecordVisit",
+      .roles([.clerk]),
+      [
+        M.CallNextTicket.descriptor, M.FinishTicket.descriptor, M.ListTickets.descriptor,
+        M.AcceptCase.descriptor, M.AcceptBundleApplication.descriptor, M.DeliverResult.descriptor,
+        M.RecordFee.descriptor, M.RecordVisit.descriptor,
       ])
     policy.allow(
-      .roles([.clerk, .applicant]), service: service,
-      methods: [
-        "SubmitCase", "SubmitCorrection", "SupplyShortfall", "WithdrawCase",
-        "SubmitBundleApplication",
+      .roles([.clerk, .applicant]),
+      [
+        M.SubmitCase.descriptor, M.SubmitCorrection.descriptor, M.SupplyShortfall.descriptor,
+        M.WithdrawCase.descriptor, M.SubmitBundleApplication.descriptor,
       ])
     policy.allow(
-      .roles([.approver]), service: service,
-      methods: [
-        "StartReview", "RequestCorrection", "StartSpecialProcedure",
-        "EndSpecialProcedure", "ExtendDeadline", "DecideCase", "EscalateCase", "IssueLicence",
+      .roles([.approver]),
+      [
+        M.StartReview.descriptor, M.RequestCorrection.descriptor,
+        M.StartSpecialProcedure.descriptor, M.EndSpecialProcedure.descriptor,
+        M.ExtendDeadline.descriptor, M.DecideCase.descriptor, M.EscalateCase.descriptor,
+        M.IssueLicence.descriptor,
       ])
     policy.allow(
       .roles([.clerk, .approver, .applicant, .supervisor, .departmentAdmin, .service]),
-      service: service, methods: ["GetCase", "ListCases", "GetBundleApplication"])
+      [M.GetCase.descriptor, M.ListCases.descriptor, M.GetBundleApplication.descriptor])
     return policy
   }
 
@@ -90,15 +92,16 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
       requestID: requestID, method: method, client: db, logger: logger, work)
   }
 
-  /// As above, for work that stores its answer in its last statement (Idempotency.Claim);
-  /// work whose only write that is may run outside a transaction.
-  func once<Response: SwiftProtobuf.Message & Sendable>(
+  /// As above, for work that hands back its last writes with the answer (``Change``); work
+  /// whose only write that is may run outside a transaction.
+  func run<Response: SwiftProtobuf.Message & Sendable>(
     _ requestID: String, _ method: String, transaction: Bool = true,
-    _ work: (PostgresConnection, Idempotency.Claim) async throws -> Response
+    _ work: (PostgresConnection) async throws -> Change<Response>
   ) async throws -> Response {
-    try await Idempotency.once(
+    try await Idempotency.run(
       requestID: requestID, method: method, client: db, logger: logger,
-      transaction: transaction, work)
+      transaction: transaction
+    ) { db in try await work(db.connection) }
   }
 
   /// Loads, locks, changes and records one case; `body` returns the timeline action and note.
@@ -108,14 +111,12 @@ struct IntakeRPC: Hall_Intake_V1_IntakeService.SimpleServiceProtocol {
       action: String, note: String
     )
   ) async throws -> Hall_Intake_V1_Case {
-    try await once(requestID, method) { connection, claim in
+    try await run(requestID, method) { connection in
       var kase = try await CaseStore.lock(caseNumber, on: connection, logger: logger)
       let now = clock.now
       let (action, note) = try await body(&kase, connection, now)
-      try await CaseStore.record(
-        &kase, action: action, note: note, answering: claim, on: connection, logger: logger,
-        now: now)
-      return kase
+      let event = CaseStore.trace(&kase, action: action, note: note, now: now)
+      return try CaseStore.saving(kase, isNew: false, events: [event])
     }
   }
 }

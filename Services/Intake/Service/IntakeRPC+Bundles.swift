@@ -126,8 +126,10 @@ extension IntakeRPC {
               decision.defects[id] = reason
             }
           }
-          try await accept(
+          let events = try await accept(
             &kase, decision, calendarRevision: calendarRevision, by: principal, on: connection)
+          try await CaseStore.save(
+            kase, isNew: false, events: events, on: connection, logger: logger)
           decided += 1
         }
         subCases.append(BundleMaterials.subCase(kase))

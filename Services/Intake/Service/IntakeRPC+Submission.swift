@@ -29,8 +29,8 @@ extension IntakeRPC {
       throw ServiceError.permissionDenied("only a clerk decides acceptance")
     }
     // Without a ticket to serve, the call's one write is its last statement: no transaction.
-    return try await once(request.requestID, "SubmitCase", transaction: !request.ticketID.isEmpty) {
-      connection, claim in
+    return try await run(request.requestID, "SubmitCase", transaction: !request.ticketID.isEmpty) {
+      connection in
       // One round trip reads what the whole call needs; the next writes everything.
       let read = try await CatalogReplica.submission(
         request.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
@@ -58,9 +58,7 @@ extension IntakeRPC {
           &kase, decision, standing: read.standing, by: principal, calendar: calendar,
           on: connection, now: now)
       }
-      try await CaseStore.save(
-        kase, isNew: true, events: events, answering: claim, on: connection, logger: logger)
-      return kase
+      return try CaseStore.saving(kase, isNew: true, events: events)
     }
   }
 
@@ -157,34 +155,31 @@ extension IntakeRPC {
     request: Hall_Intake_V1_AcceptCaseRequest, context: ServerContext
   ) async throws -> Hall_Intake_V1_Case {
     let decision = try Acceptance.Request(request)
-    return try await once(request.requestID, "AcceptCase") { connection, claim in
+    return try await run(request.requestID, "AcceptCase") { connection in
       var (kase, calendarRevision) = try await CaseStore.lockReadingCalendar(
         request.caseNumber, on: connection, logger: logger)
       let principal = try CaseAccess.requireClerk(kase)
-      try await accept(
-        &kase, decision, calendarRevision: calendarRevision, by: principal, answering: claim,
-        on: connection)
-      return kase
+      let events = try await accept(
+        &kase, decision, calendarRevision: calendarRevision, by: principal, on: connection)
+      return try CaseStore.saving(kase, isNew: false, events: events)
     }
   }
 
-  /// Decides and records acceptance of a case locked with the calendar's revision (a case on
-  /// its own, or a one-thing application's sub-case), against the item version in force now.
+  /// Decides acceptance of a case locked with the calendar's revision (a case on its own, or
+  /// a one-thing application's sub-case), against the item version in force now, returning
+  /// the events of its steps for the caller to store with the case.
   func accept(
     _ kase: inout Hall_Intake_V1_Case, _ decision: Acceptance.Request, calendarRevision: Int64,
-    by principal: Principal, answering claim: Idempotency.Claim? = nil,
-    on connection: PostgresConnection
-  ) async throws {
+    by principal: Principal, on connection: PostgresConnection
+  ) async throws -> [Outbox.Entry] {
     let now = clock.now
     let standing = try await CatalogReplica.item(
       kase.itemCode, on: Days.today(now: now), connection: connection, logger: logger)
     let calendar = try await calendars.calendar(
       revision: calendarRevision, on: connection, logger: logger)
-    let events = try await accept(
+    return try await accept(
       &kase, decision, standing: standing, by: principal, calendar: calendar, on: connection,
       now: now)
-    try await CaseStore.save(
-      kase, isNew: false, events: events, answering: claim, on: connection, logger: logger)
   }
 
   /// Decides acceptance against the item's standing now and traces each step, returning

@@ -26,62 +26,62 @@ struct RatingRPC: Hall_Rating_V1_RatingService.SimpleServiceProtocol {
     migrations: RatingMigrations.all,
     policy: accessPolicy,
     rpcServiceNames: [Hall_Rating_V1_RatingService.descriptor.fullyQualifiedService],
-    makeWorkers: { client, settings, logger in
-      let policy = try RatingPolicy(settings: settings)
-      let calendars = CalendarSource()
-      return [
-        try FeedConsumer(
-          following: "intake", types: CaseReplica.eventTypes, settings: settings, client: client,
-          logger: logger
-        ) { event, connection in
-          try await CaseReplica.apply(
-            event, policy: policy, calendars: calendars, on: connection, logger: logger)
-        },
-        try FeedConsumer(
-          following: "catalog", cursor: "catalog-calendar", types: CalendarReplica.eventTypes,
-          settings: settings, client: client, logger: logger
-        ) { event, connection in
-          _ = try await CalendarReplica.apply(event, on: connection, logger: logger)
-        },
-        try FeedConsumer(
-          following: "supervision", types: AnomalyReplica.eventTypes, settings: settings,
-          client: client, logger: logger
-        ) { event, connection in
-          try await AnomalyReplica.apply(event, on: connection, logger: logger)
-        },
-      ]
-    }
-  ) { client, settings, logger in
-    [
-      RatingRPC(
-        db: client, logger: logger, policy: try RatingPolicy(settings: settings),
-        calendars: CalendarSource(), regionCode: settings.options["REGION_CODE"] ?? "",
-        clock: settings.clock)
-    ]
-  }
+    make: { context in
+      let policy = try RatingPolicy(settings: context.settings)
+      let (client, settings, logger) = (context.client, context.settings, context.logger)
+      let calendars = context.calendars
+      return ServiceParts(
+        handlers: [
+          RatingRPC(
+            db: client, logger: logger, policy: policy, calendars: calendars,
+            regionCode: settings.options["REGION_CODE"] ?? "", clock: context.clock)
+        ],
+        workers: [
+          try FeedConsumer(
+            following: "intake", types: CaseReplica.eventTypes, settings: settings,
+            client: client, logger: logger
+          ) { event, db in
+            try await CaseReplica.apply(
+              event, policy: policy, calendars: calendars, on: db.connection, logger: logger)
+          },
+          try FeedConsumer(
+            following: "catalog", cursor: "catalog-calendar", types: CalendarReplica.eventTypes,
+            settings: settings, client: client, logger: logger
+          ) { event, db in
+            _ = try await CalendarReplica.apply(event, on: db)
+          },
+          try FeedConsumer(
+            following: "supervision", types: AnomalyReplica.eventTypes, settings: settings,
+            client: client, logger: logger
+          ) { event, db in
+            try await AnomalyReplica.apply(event, on: db.connection, logger: logger)
+          },
+        ])
+    })
 
   static var accessPolicy: AccessPolicy {
     var policy = AccessPolicy()
-    let service = Hall_Rating_V1_RatingService.descriptor.fullyQualifiedService
-    policy.allow(.roles([.applicant]), service: service, methods: ["SubmitRating"])
+    typealias M = Hall_Rating_V1_RatingService.Method
+    policy.allow(.roles([.applicant]), [M.SubmitRating.descriptor])
     policy.allow(
-      .roles([.applicant, .supervisor, .approver, .departmentAdmin, .service]), service: service,
-      methods: ["ListRatings"])
+      .roles([.applicant, .supervisor, .approver, .departmentAdmin, .service]),
+      [M.ListRatings.descriptor])
     policy.allow(
-      .roles([.supervisor]), service: service,
-      methods: [
-        "ListInvitations", "RecordInvitationOutcome", "CheckRectification", "DecideAppeal",
-        "RecordMark", "GetFigures",
+      .roles([.supervisor]),
+      [
+        M.ListInvitations.descriptor, M.RecordInvitationOutcome.descriptor,
+        M.CheckRectification.descriptor, M.DecideAppeal.descriptor, M.RecordMark.descriptor,
+        M.GetFigures.descriptor,
       ])
     policy.allow(
-      .roles([.approver, .departmentAdmin]), service: service,
-      methods: [
-        "RecordReturnVisit", "ClassifyBadReview", "RecordRectification", "GiveFeedback",
-        "AppealBadReview",
+      .roles([.approver, .departmentAdmin]),
+      [
+        M.RecordReturnVisit.descriptor, M.ClassifyBadReview.descriptor,
+        M.RecordRectification.descriptor, M.GiveFeedback.descriptor, M.AppealBadReview.descriptor,
       ])
     policy.allow(
-      .roles([.supervisor, .approver, .departmentAdmin]), service: service,
-      methods: ["GetBadReview", "ListBadReviews"])
+      .roles([.supervisor, .approver, .departmentAdmin]),
+      [M.GetBadReview.descriptor, M.ListBadReviews.descriptor])
     return policy
   }
 

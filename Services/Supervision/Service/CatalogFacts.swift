@@ -46,7 +46,7 @@ enum CatalogFacts {
           cancelled = excluded.cancelled
         """, logger: logger)
     default:
-      if try await CalendarReplica.apply(event, on: connection, logger: logger) {
+      if try await CalendarReplica.apply(event, on: Database(connection, logger: logger)) {
         // Every open case is judged again at the timer's next pass, whatever its clock reads.
         try await connection.query(
           "UPDATE cases SET next_check = '-infinity' WHERE open", logger: logger)

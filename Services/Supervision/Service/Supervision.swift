@@ -27,14 +27,15 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
     rpcServiceNames: [Hall_Supervision_V1_SupervisionService.descriptor.fullyQualifiedService],
     // A department's day of records, up to 50 000 lines, comes as one file or batch.
     largeRequests: [
-      Hall_Supervision_V1_SupervisionService.Method.ImportCases.descriptor.fullyQualifiedMethod:
+      Hall_Supervision_V1_SupervisionService.Method.ImportCases.descriptor:
         ServiceApp.transportPayloadLimit,
-      Hall_Supervision_V1_SupervisionService.Method.ReportCases.descriptor.fullyQualifiedMethod:
+      Hall_Supervision_V1_SupervisionService.Method.ReportCases.descriptor:
         ServiceApp.transportPayloadLimit,
     ],
-    makeWorkers: { client, settings, logger in
-      let policy = try SupervisionPolicy(settings: settings)
-      let calendars = CalendarSource()
+    make: { context in
+      let policy = try SupervisionPolicy(settings: context.settings)
+      let (client, settings, logger) = (context.client, context.settings, context.logger)
+      let calendars = context.calendars
       func feed(
         _ producer: String, _ types: [String], _ apply: @escaping FeedConsumer.Apply
       ) throws -> FeedConsumer {
@@ -42,54 +43,51 @@ struct SupervisionRPC: Hall_Supervision_V1_SupervisionService.SimpleServiceProto
           following: producer, types: types, settings: settings, client: client, logger: logger,
           apply: apply)
       }
-      return [
-        try feed("catalog", CatalogFacts.eventTypes) { event, connection in
-          try await CatalogFacts.apply(event, on: connection, logger: logger)
-        },
-        try feed("intake", IntakeReplica.eventTypes) { event, connection in
-          try await IntakeReplica.apply(
-            event, policy: policy, calendars: calendars, on: connection, logger: logger)
-        },
-        try feed("rating", RatingReplica.eventTypes) { event, connection in
-          try await RatingReplica.apply(
-            event, policy: policy, calendars: calendars, on: connection, logger: logger)
-        },
-        SupervisionTimer(
-          client: client, policy: policy, calendars: calendars, clock: settings.clock,
-          logger: logger),
-      ]
-    }
-  ) { client, settings, logger in
-    [
-      SupervisionRPC(
-        db: client, logger: logger, policy: try SupervisionPolicy(settings: settings),
-        calendars: CalendarSource(), clock: settings.clock)
-    ]
-  }
+      return ServiceParts(
+        handlers: [
+          SupervisionRPC(
+            db: client, logger: logger, policy: policy, calendars: calendars,
+            clock: context.clock)
+        ],
+        workers: [
+          try feed("catalog", CatalogFacts.eventTypes) { event, db in
+            try await CatalogFacts.apply(event, on: db.connection, logger: logger)
+          },
+          try feed("intake", IntakeReplica.eventTypes) { event, db in
+            try await IntakeReplica.apply(
+              event, policy: policy, calendars: calendars, on: db.connection, logger: logger)
+          },
+          try feed("rating", RatingReplica.eventTypes) { event, db in
+            try await RatingReplica.apply(
+              event, policy: policy, calendars: calendars, on: db.connection, logger: logger)
+          },
+          SupervisionTimer(
+            client: client, policy: policy, calendars: calendars, clock: context.clock,
+            logger: logger),
+        ])
+    })
 
   static var accessPolicy: AccessPolicy {
     var policy = AccessPolicy()
-    let service = Hall_Supervision_V1_SupervisionService.descriptor.fullyQualifiedService
+    typealias M = Hall_Supervision_V1_SupervisionService.Method
     policy.allow(
-      .roles([.supervisor, .approver, .departmentAdmin]), service: service,
-      methods: [
-        "GetCase", "QueryCases", "GetAnomaly", "ListAnomalies", "GetFigures", "ListRules",
-        "GetScoreModel", "ExportCases", "ExportAnomalies",
+      .roles([.supervisor, .approver, .departmentAdmin]),
+      [
+        M.GetCase.descriptor, M.QueryCases.descriptor, M.GetAnomaly.descriptor,
+        M.ListAnomalies.descriptor, M.GetFigures.descriptor, M.ListRules.descriptor,
+        M.GetScoreModel.descriptor, M.ExportCases.descriptor, M.ExportAnomalies.descriptor,
       ])
     policy.allow(
-      .roles([.supervisor]), service: service,
-      methods: [
-        "RecordManualEntry", "JudgeManualEntry", "DecideAppeal", "UpdateRule", "SetScoreModel",
-        "GetMonthlyReport",
+      .roles([.supervisor]),
+      [
+        M.RecordManualEntry.descriptor, M.JudgeManualEntry.descriptor, M.DecideAppeal.descriptor,
+        M.UpdateRule.descriptor, M.SetScoreModel.descriptor, M.GetMonthlyReport.descriptor,
       ])
+    policy.allow(.roles([.approver, .departmentAdmin]), [M.AppealAnomaly.descriptor])
+    policy.allow(.roles([.supervisor, .approver, .departmentAdmin]), [M.RecordFollowUp.descriptor])
     policy.allow(
-      .roles([.approver, .departmentAdmin]), service: service, methods: ["AppealAnomaly"])
-    policy.allow(
-      .roles([.supervisor, .approver, .departmentAdmin]), service: service,
-      methods: ["RecordFollowUp"])
-    policy.allow(
-      .roles([.supervisor, .departmentAdmin, .service]), service: service,
-      methods: ["ReportCases", "ImportCases"])
+      .roles([.supervisor, .departmentAdmin, .service]),
+      [M.ReportCases.descriptor, M.ImportCases.descriptor])
     return policy
   }
 

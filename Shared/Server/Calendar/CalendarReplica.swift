@@ -1,6 +1,7 @@
+public import HallDatabase
 public import HallContracts
-public import Logging
-public import PostgresNIO
+import Logging
+import PostgresNIO
 import SwiftProtobuf
 
 /// A service's copy of the working calendar, kept from the catalog's feed (REL-2): every
@@ -28,29 +29,26 @@ public enum CalendarReplica {
   ]
 
   /// Applies a calendar event in the consumer's transaction; returns whether it was one.
-  public static func apply(
-    _ event: Hall_Events_V1_Event, on connection: PostgresConnection, logger: Logger
-  ) async throws -> Bool {
+  public static func apply(_ event: Hall_Events_V1_Event, on db: Database) async throws -> Bool {
     switch event.type {
     case "catalog.calendar_year.put":
       let year = try Hall_Catalog_V1_CalendarYear(unpackingAny: event.payload)
-      try await connection.query(
+      try await db.perform(
         """
         INSERT INTO calendar_years (year, body) VALUES (\(Int(year.year)), \(try year.bytea()))
         ON CONFLICT (year) DO UPDATE SET body = excluded.body
-        """, logger: logger)
+        """)
     case "catalog.hall_hours.set":
       let hours = try Hall_Catalog_V1_HallHours(unpackingAny: event.payload)
-      try await connection.query(
+      try await db.perform(
         """
         INSERT INTO hall_hours (id, body) VALUES (1, \(try hours.bytea()))
         ON CONFLICT (id) DO UPDATE SET body = excluded.body
-        """, logger: logger)
+        """)
     default:
       return false
     }
-    try await connection.query(
-      "UPDATE calendar_revision SET revision = revision + 1", logger: logger)
+    try await db.perform("UPDATE calendar_revision SET revision = revision + 1")
     return true
   }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 public import HallContracts
-import HallDatabase
+public import HallDatabase
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
@@ -48,7 +48,7 @@ public struct ConsumerLag: Sendable, Equatable {
 /// the network redelivers. Only one instance of a service applies a subscription at a time
 /// (a session advisory lock); the others wait and take over when its connection dies.
 public final class FeedConsumer: Service {
-  public typealias Apply = @Sendable (Hall_Events_V1_Event, PostgresConnection) async throws -> Void
+  public typealias Apply = @Sendable (Hall_Events_V1_Event, Database) async throws -> Void
 
   public let subscription: FeedSubscription
   let client: PostgresClient
@@ -88,6 +88,16 @@ public final class FeedConsumer: Service {
         token: settings.serviceToken,
         typePrefixes: types),
       client: client, logger: logger, apply: apply)
+  }
+
+  /// As above, for a service's own context.
+  public convenience init(
+    following producer: String, cursor: String? = nil, types: [String], context: ServiceContext,
+    apply: @escaping Apply
+  ) throws {
+    try self.init(
+      following: producer, cursor: cursor, types: types, settings: context.settings,
+      client: context.client, logger: context.logger, apply: apply)
   }
 
   public func run() async throws {
@@ -279,7 +289,7 @@ public final class FeedConsumer: Service {
       var count = 0
       var lastOccurred: Date?
       for event in events where event.cursor > stored {
-        try await apply(event, connection)
+        try await apply(event, Database(connection, logger: logger))
         stored = event.cursor
         lastOccurred = event.occurredAt.date
         count += 1

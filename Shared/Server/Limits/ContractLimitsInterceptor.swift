@@ -5,11 +5,10 @@ import SwiftProtobuf
 /// reads it, so that no handler sees a number outside its range or an enum value the
 /// contract does not name.
 public struct ContractLimitsInterceptor: ServerInterceptor {
-  /// Methods that take more than ``ContractLimits/defaultMaximumBytes``, by full name
-  /// ("pkg.Service/Method").
-  public let maximumBytes: [String: Int]
+  /// Methods that take more than ``ContractLimits/defaultMaximumBytes``.
+  public let maximumBytes: [MethodDescriptor: Int]
 
-  public init(maximumBytes: [String: Int] = [:]) {
+  public init(maximumBytes: [MethodDescriptor: Int] = [:]) {
     self.maximumBytes = maximumBytes
   }
 
@@ -21,8 +20,7 @@ public struct ContractLimitsInterceptor: ServerInterceptor {
       StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     var checked = request
-    let limit =
-      maximumBytes[context.descriptor.fullyQualifiedMethod] ?? ContractLimits.defaultMaximumBytes
+    let limit = maximumBytes[context.descriptor] ?? ContractLimits.defaultMaximumBytes
     checked.messages = RPCAsyncSequence(
       wrapping: request.messages.map { @Sendable message in
         if let message = message as? any SwiftProtobuf.Message {
