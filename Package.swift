@@ -36,6 +36,7 @@ let package = Package(
     .executable(name: "hall-rating", targets: ["hall-rating"]),
     .executable(name: "hall-supervision", targets: ["hall-supervision"]),
     .executable(name: "hallctl", targets: ["hallctl"]),
+    .executable(name: "hall-demo", targets: ["hall-demo"]),
   ],
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -153,6 +154,23 @@ let package = Package(
       name: "hallctl",
       dependencies: ["HallctlKit", argumentParser],
       path: "Services/Hallctl/Main",
+      swiftSettings: strictSettings),
+
+    // Demonstration data through the contracts: the catalog file and a scripted day of the
+    // hall. A library for the same reason as hallctl's; it shares hallctl's connection
+    // options, service calls, printing and token minting.
+    .target(
+      name: "DemoKit",
+      dependencies: [
+        "HallctlKit", "HallAuth", "HallCalendar", "HallContracts", "HallServer", grpcCore,
+        protobuf, argumentParser,
+      ],
+      path: "Services/Demo/Kit",
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "hall-demo",
+      dependencies: ["DemoKit", argumentParser],
+      path: "Services/Demo/Main",
       swiftSettings: strictSettings),
 
     // Tests.

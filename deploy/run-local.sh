@@ -43,6 +43,7 @@ swift build -c release --product hall-intake
 swift build -c release --product hall-rating
 swift build -c release --product hall-supervision
 swift build -c release --product hallctl
+swift build -c release --product hall-demo
 bin=$(swift build -c release --show-bin-path)
 
 echo "== database"
@@ -90,13 +91,13 @@ start_service supervision "$supervision_port"
 
 echo "== demonstration data"
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE="$state/keys/admin.token" \
-  "$bin/hallctl" catalog load-demo --file deploy/demo/catalog.json
+  "$bin/hall-demo" load-catalog --file deploy/demo/catalog.json
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port "$bin/hallctl" catalog indicators
 
 echo "== a day of the hall, through the contracts"
 HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_INTAKE_ADDR=127.0.0.1:$intake_port \
   HALL_RATING_ADDR=127.0.0.1:$rating_port HALL_SUPERVISION_ADDR=127.0.0.1:$supervision_port \
-  "$bin/hallctl" demo day --key "$state/keys/signing.key" --deployment "$deployment"
+  "$bin/hall-demo" day --key "$state/keys/signing.key" --deployment "$deployment"
 
 cat <<TXT
 

@@ -11,12 +11,13 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 deployment=e2e-test
 source "$root/Tests/python/harness.sh"
+[ -x "$bin/hall-demo" ] || { echo "missing $bin/hall-demo: run swift build first" >&2; exit 1; }
 mint catalog_admin admin-1 >"$keys/admin.token"
 mint supervisor e2e-supervisor --region 410902 >"$keys/supervisor.token"
 
 for service in catalog intake rating supervision; do start "$service"; done
-HALL_TOKEN_FILE="$keys/admin.token" "$bin/hallctl" catalog load-demo >/dev/null
-day() { "$bin/hallctl" demo day --key "$keys/signing.key" --deployment "$deployment" "$@"; }
+HALL_TOKEN_FILE="$keys/admin.token" "$bin/hall-demo" load-catalog >/dev/null
+day() { "$bin/hall-demo" day --key "$keys/signing.key" --deployment "$deployment" "$@"; }
 
 day --part morning
 echo "— supervision killed (SIGKILL) before the afternoon"

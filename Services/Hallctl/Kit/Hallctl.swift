@@ -18,7 +18,7 @@ public struct Hallctl: AsyncParsableCommand {
       """,
     subcommands: [
       KeysCommand.self, TokenCommand.self, CatalogCommand.self, IntakeCommand.self,
-      RatingCommand.self, SupervisionCommand.self, DemoCommand.self,
+      RatingCommand.self, SupervisionCommand.self,
     ])
 
   public init() {}

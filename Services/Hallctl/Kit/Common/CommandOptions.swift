@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import HallContracts
+import SwiftProtobuf
+
+/// The idempotency key every changing call carries: a retry with the same id returns the
+/// first answer, so an operator unsure whether a call went through can repeat it safely.
+struct WriteOptions: ParsableArguments {
+  @Option(
+    name: .customLong("request-id"),
+    help: "Idempotency key; repeating a call with the same id changes nothing (default: new UUID)."
+  )
+  var requestID: String?
+
+  /// A fresh UUID on each read when none was given: read it once per call.
+  var id: String { requestID ?? UUID().uuidString }
+}
+
+/// Listings come in pages; the table ends with the token of the next one.
+struct PageOptions: ParsableArguments {
+  @Option(help: "Page size (the service's default when 0).") var limit: Int32 = 0
+
+  @Option(help: "Continue a listing from the token the previous page printed.") var pageToken = ""
+
+  /// The page asked for, in a listing's request.
+  func apply(to request: inout some PagedRequest) {
+    request.pageSize = limit
+    request.pageToken = pageToken
+  }
+}
+
+/// A listing's request: the contract pages every listing the same way.
+protocol PagedRequest {
+  var pageSize: Int32 { get set }
+  var pageToken: String { get set }
+}
+
+/// A listing's answer, whose table ends with where the next page starts.
+protocol PagedResponse {
+  var nextPageToken: String { get }
+}
+
+/// Figures and exports cover the days [from, to), as the contracts state every period.
+struct PeriodOptions: ParsableArguments {
+  @Option(help: "First day, yyyy-MM-dd.", transform: Format.civilDate)
+  var from: Hall_Common_V1_CivilDate
+
+  @Option(help: "Day after the last, yyyy-MM-dd.", transform: Format.civilDate)
+  var to: Hall_Common_V1_CivilDate
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import HallContracts
+import SwiftProtobuf
+
+/// What a case and a one-thing application are submitted with: the same fields in both
+/// requests, so one set of flags serves both.
+protocol SubmissionRequest: SwiftProtobuf.Message {
+  var requestID: String { get set }
+  var channel: Hall_Common_V1_Channel { get set }
+  var applicant: Hall_Intake_V1_Applicant { get set }
+  var agent: Hall_Intake_V1_AgentMandate { get set }
+  var providedMaterialIds: [String] { get set }
+  var form: [String: String] { get set }
+  var delivery: Hall_Intake_V1_Delivery { get set }
+  var windowID: String { get set }
+  var ticketID: String { get set }
+}
+
+extension Hall_Intake_V1_SubmitCaseRequest: SubmissionRequest {}
+extension Hall_Intake_V1_SubmitBundleApplicationRequest: SubmissionRequest {}
+
+/// A submission from flags, from a file in the contract's JSON form (what a form system or
+/// a script would produce), or both: flags fill in or override what the file says, and
+/// materials add to its list.
+struct SubmissionOptions: ParsableArguments {
+  @Option(help: "A request in the contract's JSON form; the flags add to it or override it.")
+  var file: String?
+
+  @Option(
+    name: .customLong("material"), help: "Id of a guide's material brought (repeat per material).")
+  var materials: [String] = []
+
+  @Option(name: .customLong("form"), help: "A form field as key=value (repeat per field).")
+  var formFields: [String] = []
+
+  @Option(
+    help:
+      "Channel: \(ProtoEnum.choices(Hall_Common_V1_Channel.self)) (default: window with --window).",
+    transform: ProtoEnum.parse)
+  var channel: Hall_Common_V1_Channel?
+
+  @Option(help: "The clerk's window, e.g. W03 (window channel).") var window: String?
+
+  @Option(help: "The ticket being served.") var ticket: String?
+
+  @Option(
+    help:
+      "Applicant kind: \(ProtoEnum.choices(Hall_Intake_V1_ApplicantKind.self)) (default: citizen).",
+    transform: ProtoEnum.parse)
+  var applicantKind: Hall_Intake_V1_ApplicantKind?
+
+  @Option(help: "Resident ID number, or unified social credit code of a legal person.")
+  var applicantID: String?
+
+  @Option(help: "Name of the person or organisation.") var applicantName: String?
+
+  @Option(help: "The applicant's contact phone.") var phone: String?
+
+  @Option(help: "For a legal person: the person acting for it.") var contact: String?
+
+  @Option(help: "An agent's resident ID number [帮办代办].") var agentID: String?
+
+  @Option(help: "The agent's name.") var agentName: String?
+
+  @Option(help: "Number of the mandate the applicant signed [授权委托书].") var mandate: String?
+
+  @Option(help: "What the mandate covers.") var mandateScope: String?
+
+  @Option(help: "Last day the mandate is valid, yyyy-MM-dd.", transform: Format.civilDate)
+  var mandateUntil: Hall_Common_V1_CivilDate?
+
+  @Option(
+    help:
+      "Result by: \(ProtoEnum.choices(Hall_Intake_V1_DeliveryMethod.self)) (default: window-pickup).",
+    transform: ProtoEnum.parse)
+  var delivery: Hall_Intake_V1_DeliveryMethod?
+
+  @Option(help: "Postal address (free post).") var address: String?
+
+  @Option(help: "Recipient of the post, when other than the applicant.") var recipient: String?
+
+  @Option(help: "Recipient's phone.") var recipientPhone: String?
+
+  func request<Request: SubmissionRequest>(_ type: Request.Type, requestID: String) throws
+    -> Request
+  {
+    var request = Request()
+    if let file {
+      do {
+        request = try Request(jsonUTF8Data: try Data(contentsOf: URL(fileURLWithPath: file)))
+      } catch {
+        throw ValidationError("\(file): \(error)")
+      }
+    }
+    if request.requestID.isEmpty { request.requestID = requestID }
+    for material in materials where !request.providedMaterialIds.contains(material) {
+      request.providedMaterialIds.append(material)
+    }
+    for field in formFields {
+      guard let equals = field.firstIndex(of: "=") else {
+        throw ValidationError("--form wants key=value, got \(field)")
+      }
+      request.form[String(field[..<equals])] = String(field[field.index(after: equals)...])
+    }
+    if let window { request.windowID = window }
+    if let ticket { request.ticketID = ticket }
+    if let channel { request.channel = channel }
+    if request.channel == .unspecified, !request.windowID.isEmpty { request.channel = .window }
+
+    if let applicantKind { request.applicant.kind = applicantKind }
+    if let applicantID { request.applicant.idNumber = applicantID }
+    if let applicantName { request.applicant.name = applicantName }
+    if let phone { request.applicant.phone = phone }
+    if let contact { request.applicant.contactName = contact }
+    if request.applicant.kind == .unspecified, !request.applicant.idNumber.isEmpty {
+      request.applicant.kind = .citizen
+    }
+
+    if let agentID { request.agent.agentIDNumber = agentID }
+    if let agentName { request.agent.agentName = agentName }
+    if let mandate { request.agent.mandateNumber = mandate }
+    if let mandateScope { request.agent.scope = mandateScope }
+    if let mandateUntil { request.agent.validUntil = mandateUntil }
+
+    if let delivery { request.delivery.method = delivery }
+    if request.delivery.method == .unspecified { request.delivery.method = .windowPickup }
+    if let address { request.delivery.address = address }
+    if let recipient { request.delivery.recipient = recipient }
+    if let recipientPhone { request.delivery.phone = recipientPhone }
+    return request
+  }
+}

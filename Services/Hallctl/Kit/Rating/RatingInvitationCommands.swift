@@ -1,0 +1,100 @@
+import ArgumentParser
+import HallContracts
+import SwiftProtobuf
+
+struct RatingInvitationCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "invitation",
+    abstract: "Invite unrated finished cases to rate, by phone or SMS [回访邀评].",
+    discussion: "Needs a supervisor's token.",
+    subcommands: [List.self, Record.self])
+
+  static func show(_ invitation: Hall_Rating_V1_Invitation) {
+    Output.fields([
+      ("invitation", invitation.id), ("outcome", Format.state(invitation.outcome)),
+      ("channel", Format.state(invitation.channel)),
+      ("worked", "\(Format.time(invitation.workedTime)) by \(invitation.workedBy)"),
+      ("note", invitation.note),
+    ])
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "The day's open invitations, the most urgent first.",
+      discussion: "Example: hallctl rating invitation list --day 2026-09-29")
+
+    @OptionGroup var connection: RatingConnection
+
+    @Option(
+      help: "The day whose list is wanted, yyyy-MM-dd (default: today).",
+      transform: Format.civilDate)
+    var day: Hall_Common_V1_CivilDate?
+
+    @OptionGroup var page: PageOptions
+
+    func run() async throws {
+      let request = Hall_Rating_V1_ListInvitationsRequest.with {
+        if let day { $0.day = day }
+        page.apply(to: &$0)
+      }
+      try await connection.show(
+        { try await $0.listInvitations(request) }
+      ) {
+        Output.table(
+          ["invitation", "department", "finished", "due by", "outcome"],
+          $0.invitations.map {
+            [
+              $0.id, $0.departmentID, Format.time($0.caseFinishTime), Format.date($0.dueBy),
+              Format.state($0.outcome),
+            ]
+          })
+      }
+    }
+  }
+
+  struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record what came of calling or texting the applicant.",
+      discussion: """
+        A rated outcome records the applicant's rating, given through you.
+
+        Examples:
+          hallctl rating invitation record HL-SCJG-004-20260928-0007-INV --channel phone \\
+            --outcome rated --satisfaction 2
+          hallctl rating invitation record HL-SCJG-004-20260928-0007-INV --channel sms \\
+            --outcome unreachable --note 短信未回复
+        """)
+
+    @OptionGroup var change: RatingChange
+
+    @Argument(help: "Invitation id (the case number followed by -INV).") var invitationID: String
+
+    @Option(help: "phone or sms.", transform: ProtoEnum.parse)
+    var channel: Hall_Rating_V1_RatingChannel
+
+    @Option(
+      help: "\(ProtoEnum.choices(Hall_Rating_V1_InvitationOutcome.self)).",
+      transform: ProtoEnum.parse)
+    var outcome: Hall_Rating_V1_InvitationOutcome
+
+    @Option(help: "1–5 or a name (when rated).", transform: ProtoEnum.parse)
+    var satisfaction: Hall_Rating_V1_Satisfaction?
+
+    @Option(help: "The applicant's words (when rated).") var text = ""
+
+    @Option(help: "Your note.") var note = ""
+
+    func run() async throws {
+      try await change.send(
+        { try await $0.recordInvitationOutcome($1) }, RatingInvitationCommand.show
+      ) {
+        $0.invitationID = invitationID
+        $0.channel = channel
+        $0.outcome = outcome
+        $0.satisfaction = satisfaction ?? .unspecified
+        $0.text = text
+        $0.note = note
+      }
+    }
+  }
+}
