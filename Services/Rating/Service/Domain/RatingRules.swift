@@ -2,7 +2,7 @@ import HallServer
 
 /// Rating rules that differ between places (REFERENCE.md, "Rating rules in practice"), as
 /// settings with the documented defaults.
-struct RatingPolicy: Sendable, Equatable {
+struct RatingRules: Sendable, Equatable {
   /// A finished case without a rating is invited within this many working days (RAT-2).
   var invitationWorkingDays = 5
   /// The return visit of a bad review is due within this many working days.
