@@ -56,7 +56,7 @@ struct AccessTests {
 
   @Test("every method of the contract has an access rule")
   func policyCoversContract() {
-    let policy = CatalogRPC.accessPolicy
+    let policy = CatalogAccess.policy
     for method in Hall_Catalog_V1_CatalogService.Method.descriptors {
       #expect(policy.rule(for: method) != nil, "\(method)")
     }

@@ -1,12 +1,4 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
 import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
 import SwiftProtobuf
 
 /// 一件事: one form, one material set, one guide for several items (CAT-8, Art. 33). The
@@ -14,8 +6,8 @@ import SwiftProtobuf
 /// disagree with the items it is made of.
 enum BundleMerger {
   struct Merged {
-    var materials: [Hall_Catalog_V1_MergedMaterial]
-    var formFields: [Hall_Catalog_V1_FormField]
+    var materials: [MergedMaterial]
+    var formFields: [FormField]
     var promisedLimit: Int32
     var statutoryLimit: Int32
     var departmentIDs: [String]
@@ -25,10 +17,10 @@ enum BundleMerger {
   /// when its name is the same once spaces are ignored. The merged material is as strict as
   /// the strictest member: required if any requires it, supplied later (容缺) only if every
   /// member allows it, and in the larger number of originals and copies.
-  static func merge(members: [Hall_Catalog_V1_ItemVersion], leadDepartmentID: String) -> Merged {
-    var materials: [Hall_Catalog_V1_MergedMaterial] = []
+  static func merge(members: [ItemVersion], leadDepartmentID: String) -> Merged {
+    var materials: [MergedMaterial] = []
     var indexByKey: [String: Int] = [:]
-    var fields: [Hall_Catalog_V1_FormField] = []
+    var fields: [FormField] = []
     var fieldIndex: [String: Int] = [:]
     var departments = [leadDepartmentID]
     for member in members {
@@ -74,8 +66,8 @@ enum BundleMerger {
   }
 
   private static func stricter(
-    _ a: Hall_Catalog_V1_Material, _ b: Hall_Catalog_V1_Material
-  ) -> Hall_Catalog_V1_Material {
+    _ a: Material, _ b: Material
+  ) -> Material {
     var merged = a
     merged.required = a.required || b.required
     merged.shortfallEligible = a.shortfallEligible && b.shortfallEligible

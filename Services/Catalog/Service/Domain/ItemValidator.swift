@@ -1,15 +1,8 @@
 import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
 import HallContracts
-import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
 
-/// What a spec may point at, read from the database before validating.
+/// What a spec may point at, read before validating (ListStore.references).
 struct ItemReferences: Sendable {
   var departmentIDs: Set<String>
   var certificateIDs: Set<String>
@@ -28,7 +21,7 @@ enum ItemValidator {
   }
 
   static func validate(
-    _ spec: Hall_Catalog_V1_ItemSpec, references: ItemReferences, field: String = "spec"
+    _ spec: ItemSpec, references: ItemReferences, field: String = "spec"
   ) throws(ServiceError) {
     func fail(_ path: String, _ message: String) -> ServiceError {
       .invalidArgument(field: "\(field).\(path)", message: message)
@@ -86,7 +79,7 @@ enum ItemValidator {
   }
 
   private static func validateLimits(
-    _ spec: Hall_Catalog_V1_ItemSpec, fail: (String, String) -> ServiceError
+    _ spec: ItemSpec, fail: (String, String) -> ServiceError
   ) throws(ServiceError) {
     let statutory = spec.statutoryLimitWorkingDays
     let promised = spec.promisedLimitWorkingDays
@@ -120,7 +113,7 @@ enum ItemValidator {
   }
 
   private static func validateSteps(
-    _ spec: Hall_Catalog_V1_ItemSpec, fail: (String, String) -> ServiceError
+    _ spec: ItemSpec, fail: (String, String) -> ServiceError
   ) throws(ServiceError) {
     for (index, step) in spec.steps.enumerated() {
       guard !step.name.trimmed.isEmpty else {
@@ -151,7 +144,7 @@ enum ItemValidator {
 
   /// Art. 38: a fee needs its legal basis and its standard; no fee means no amount.
   private static func validateFee(
-    _ fee: Hall_Catalog_V1_Fee, fail: (String, String) -> ServiceError
+    _ fee: Fee, fail: (String, String) -> ServiceError
   ) throws(ServiceError) {
     guard fee.charged else {
       guard fee.amountFen == 0, fee.legalBasis.isEmpty, fee.standard.isEmpty, fee.name.isEmpty
@@ -171,7 +164,7 @@ enum ItemValidator {
   }
 
   private static func validateChannels(
-    _ spec: Hall_Catalog_V1_ItemSpec, fail: (String, String) -> ServiceError
+    _ spec: ItemSpec, fail: (String, String) -> ServiceError
   ) throws(ServiceError) {
     guard !spec.channels.isEmpty else {
       throw fail("channels", "at least one channel is required")
@@ -199,7 +192,7 @@ enum ItemValidator {
   }
 
   private static func validatePlacement(
-    _ spec: Hall_Catalog_V1_ItemSpec, fail: (String, String) -> ServiceError
+    _ spec: ItemSpec, fail: (String, String) -> ServiceError
   ) throws(ServiceError) {
     switch spec.placement {
     case .inHall, .itemInStaffOnCall:
@@ -214,7 +207,7 @@ enum ItemValidator {
   }
 
   private static func validateTexts(
-    _ spec: Hall_Catalog_V1_ItemSpec, field: String
+    _ spec: ItemSpec, field: String
   ) throws(ServiceError) {
     for (index, faq) in spec.faqs.enumerated() {
       try Text.require(faq.question, field: "\(field).faqs[\(index)].question", max: 1000)
@@ -229,7 +222,7 @@ enum ItemValidator {
   }
 
   private static func validateMaterials(
-    _ spec: Hall_Catalog_V1_ItemSpec, references: ItemReferences,
+    _ spec: ItemSpec, references: ItemReferences,
     fail: (String, String) -> ServiceError
   ) throws(ServiceError) {
     var ids = Set<String>()
@@ -250,48 +243,63 @@ enum ItemValidator {
           )
         }
       }
-      switch material.form {
-      case .original:
-        guard material.originalCount >= 1, material.copyCount == 0 else {
-          throw fail(
-            "\(path).original_count", "an original needs original_count ≥ 1 and copy_count 0")
-        }
-      case .copy:
-        guard material.copyCount >= 1, material.originalCount == 0 else {
-          throw fail("\(path).copy_count", "a copy needs copy_count ≥ 1 and original_count 0")
-        }
-      case .originalAndCopy:
-        guard material.originalCount >= 1, material.copyCount >= 1 else {
-          throw fail("\(path).copy_count", "original and copy need both counts ≥ 1")
-        }
-      default:
-        throw fail("\(path).form", "must be ORIGINAL, COPY or ORIGINAL_AND_COPY")
-      }
-      guard [.paper, .electronic, .paperOrElectronic].contains(material.medium) else {
-        throw fail("\(path).medium", "must be PAPER, ELECTRONIC or PAPER_OR_ELECTRONIC")
-      }
-      guard [.applicant, .electronicLicence, .dataSharing].contains(material.source) else {
-        throw fail("\(path).source", "must be APPLICANT, ELECTRONIC_LICENCE or DATA_SHARING")
-      }
-      if material.shortfallEligible, material.source != .applicant {
+      try validateForm(material, path: path, fail: fail)
+      try validateSource(material, path: path, references: references, fail: fail)
+    }
+  }
+
+  /// The form says how many originals and copies are brought, and the counts agree with it.
+  private static func validateForm(
+    _ material: Material, path: String, fail: (String, String) -> ServiceError
+  ) throws(ServiceError) {
+    switch material.form {
+    case .original:
+      guard material.originalCount >= 1, material.copyCount == 0 else {
         throw fail(
-          "\(path).shortfall_eligible",
-          "only a material the applicant brings can be supplied later (容缺); this one is fetched")
+          "\(path).original_count", "an original needs original_count ≥ 1 and copy_count 0")
       }
-      if !material.certificateID.isEmpty {
-        guard references.certificateIDs.contains(material.certificateID) else {
-          throw fail(
-            "\(path).certificate_id",
-            "\"\(material.certificateID)\" is not on the certificate list (CAT-4)")
-        }
-      } else if CertificateNaming.looksLikeCertificate(material.name),
-        material.source == .applicant
-      {
+    case .copy:
+      guard material.copyCount >= 1, material.originalCount == 0 else {
+        throw fail("\(path).copy_count", "a copy needs copy_count ≥ 1 and original_count 0")
+      }
+    case .originalAndCopy:
+      guard material.originalCount >= 1, material.copyCount >= 1 else {
+        throw fail("\(path).copy_count", "original and copy need both counts ≥ 1")
+      }
+    default:
+      throw fail("\(path).form", "must be ORIGINAL, COPY or ORIGINAL_AND_COPY")
+    }
+    guard [.paper, .electronic, .paperOrElectronic].contains(material.medium) else {
+      throw fail("\(path).medium", "must be PAPER, ELECTRONIC or PAPER_OR_ELECTRONIC")
+    }
+  }
+
+  /// Where the material comes from, and the certificate-list entry a certificate is (CAT-4).
+  private static func validateSource(
+    _ material: Material, path: String, references: ItemReferences,
+    fail: (String, String) -> ServiceError
+  ) throws(ServiceError) {
+    guard [.applicant, .electronicLicence, .dataSharing].contains(material.source) else {
+      throw fail("\(path).source", "must be APPLICANT, ELECTRONIC_LICENCE or DATA_SHARING")
+    }
+    if material.shortfallEligible, material.source != .applicant {
+      throw fail(
+        "\(path).shortfall_eligible",
+        "only a material the applicant brings can be supplied later (容缺); this one is fetched")
+    }
+    if !material.certificateID.isEmpty {
+      guard references.certificateIDs.contains(material.certificateID) else {
         throw fail(
           "\(path).certificate_id",
-          "\"\(material.name)\" is a certificate (证明) and must point at a certificate-list entry (CAT-4)"
-        )
+          "\"\(material.certificateID)\" is not on the certificate list (CAT-4)")
       }
+    } else if CertificateNaming.looksLikeCertificate(material.name),
+      material.source == .applicant
+    {
+      throw fail(
+        "\(path).certificate_id",
+        "\"\(material.name)\" is a certificate (证明) and must point at a certificate-list entry (CAT-4)"
+      )
     }
   }
 }

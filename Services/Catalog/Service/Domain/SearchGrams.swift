@@ -1,14 +1,3 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
-
 /// Chinese has no spaces to split words on, so the guide search indexes every single
 /// character and every pair of adjacent characters of an item's name. A keyword of two or
 /// more characters is found through its pairs (GIN index, `@>`), a single character through
@@ -46,16 +35,5 @@ enum SearchGrams {
       escaped.append(character)
     }
     return "%\(escaped)%"
-  }
-
-  /// Narrows a query on `v.search_grams` / `v.search_text` to a keyword, if one is given.
-  static func addCondition(
-    for keyword: String, to sql: inout String, binds: inout PostgresBindings
-  ) {
-    let keyword = normalized(keyword)
-    guard !keyword.isEmpty else { return }
-    binds.append(queryGrams(of: keyword))
-    binds.append(likePattern(of: keyword))
-    sql += " AND v.search_grams @> $\(binds.count - 1) AND v.search_text LIKE $\(binds.count)"
   }
 }

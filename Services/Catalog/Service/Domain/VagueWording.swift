@@ -1,14 +1,3 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
-
 /// 杜绝模糊条款和兜底条款 (CAT-6, Art. 19): a guide must name every material and condition
 /// precisely. These are the phrases the catalog refuses in material names, material
 /// descriptions and conditions. Each one is how a catch-all clause is written in practice;

@@ -1,13 +1,5 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
 import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
 
 /// The catalog schema. Specs and versions are stored whole as protobuf bytes (the contract
 /// is the record), with the columns that queries filter on extracted beside them.

@@ -1,0 +1,79 @@
+import HallContracts
+
+// Short names for the contract's types (proto/hall/catalog/v1), so that the catalog's own code
+// reads `ItemVersion` rather than `Hall_Catalog_V1_ItemVersion`. Names that the calendar
+// library also uses (`CalendarYear`, `HallHours`, `CivilDate`) keep a suffix saying they are
+// the contract's messages.
+
+/// The catalog's gRPC service: its methods, descriptors and the handlers' protocol.
+typealias CatalogContract = Hall_Catalog_V1_CatalogService
+
+// MARK: - Records
+
+typealias Department = Hall_Catalog_V1_Department
+typealias Certificate = Hall_Catalog_V1_Certificate
+typealias IntermediaryService = Hall_Catalog_V1_IntermediaryService
+typealias Item = Hall_Catalog_V1_Item
+typealias ItemSpec = Hall_Catalog_V1_ItemSpec
+typealias ItemState = Hall_Catalog_V1_ItemState
+typealias ItemVersion = Hall_Catalog_V1_ItemVersion
+typealias ItemKind = Hall_Common_V1_ItemKind
+typealias AdministrativeLevel = Hall_Common_V1_AdministrativeLevel
+typealias ServiceChannel = Hall_Common_V1_Channel
+typealias Material = Hall_Catalog_V1_Material
+typealias MergedMaterial = Hall_Catalog_V1_MergedMaterial
+typealias FormField = Hall_Catalog_V1_FormField
+typealias Fee = Hall_Catalog_V1_Fee
+typealias HallPlacement = Hall_Catalog_V1_HallPlacement
+typealias ChangeReason = Hall_Catalog_V1_ChangeReason
+typealias Bundle = Hall_Catalog_V1_Bundle
+typealias BundleSpec = Hall_Catalog_V1_BundleSpec
+typealias BundleVersion = Hall_Catalog_V1_BundleVersion
+typealias Guide = Hall_Catalog_V1_Guide
+typealias Indicators = Hall_Catalog_V1_Indicators
+typealias CalendarYearMessage = Hall_Catalog_V1_CalendarYear
+typealias HallHoursMessage = Hall_Catalog_V1_HallHours
+typealias CivilDateMessage = Hall_Common_V1_CivilDate
+
+// MARK: - Requests and responses
+
+typealias CreateDepartmentRequest = Hall_Catalog_V1_CreateDepartmentRequest
+typealias GetDepartmentRequest = Hall_Catalog_V1_GetDepartmentRequest
+typealias ListDepartmentsRequest = Hall_Catalog_V1_ListDepartmentsRequest
+typealias ListDepartmentsResponse = Hall_Catalog_V1_ListDepartmentsResponse
+typealias CreateCertificateRequest = Hall_Catalog_V1_CreateCertificateRequest
+typealias ListCertificatesRequest = Hall_Catalog_V1_ListCertificatesRequest
+typealias ListCertificatesResponse = Hall_Catalog_V1_ListCertificatesResponse
+typealias CreateIntermediaryServiceRequest = Hall_Catalog_V1_CreateIntermediaryServiceRequest
+typealias ListIntermediaryServicesRequest = Hall_Catalog_V1_ListIntermediaryServicesRequest
+typealias ListIntermediaryServicesResponse = Hall_Catalog_V1_ListIntermediaryServicesResponse
+typealias CreateItemRequest = Hall_Catalog_V1_CreateItemRequest
+typealias UpdateItemDraftRequest = Hall_Catalog_V1_UpdateItemDraftRequest
+typealias GetItemRequest = Hall_Catalog_V1_GetItemRequest
+typealias PublishItemRequest = Hall_Catalog_V1_PublishItemRequest
+typealias CancelItemRequest = Hall_Catalog_V1_CancelItemRequest
+typealias ListItemVersionsRequest = Hall_Catalog_V1_ListItemVersionsRequest
+typealias ListItemVersionsResponse = Hall_Catalog_V1_ListItemVersionsResponse
+typealias GetItemVersionRequest = Hall_Catalog_V1_GetItemVersionRequest
+typealias GetGuideRequest = Hall_Catalog_V1_GetGuideRequest
+typealias SearchGuidesRequest = Hall_Catalog_V1_SearchGuidesRequest
+typealias SearchGuidesResponse = Hall_Catalog_V1_SearchGuidesResponse
+typealias CreateBundleRequest = Hall_Catalog_V1_CreateBundleRequest
+typealias UpdateBundleDraftRequest = Hall_Catalog_V1_UpdateBundleDraftRequest
+typealias GetBundleRequest = Hall_Catalog_V1_GetBundleRequest
+typealias PublishBundleRequest = Hall_Catalog_V1_PublishBundleRequest
+typealias CancelBundleRequest = Hall_Catalog_V1_CancelBundleRequest
+typealias ListBundlesRequest = Hall_Catalog_V1_ListBundlesRequest
+typealias ListBundlesResponse = Hall_Catalog_V1_ListBundlesResponse
+typealias GetBundleVersionRequest = Hall_Catalog_V1_GetBundleVersionRequest
+typealias PutCalendarYearRequest = Hall_Catalog_V1_PutCalendarYearRequest
+typealias GetCalendarYearRequest = Hall_Catalog_V1_GetCalendarYearRequest
+typealias ListCalendarYearsRequest = Hall_Catalog_V1_ListCalendarYearsRequest
+typealias ListCalendarYearsResponse = Hall_Catalog_V1_ListCalendarYearsResponse
+typealias SetHallHoursRequest = Hall_Catalog_V1_SetHallHoursRequest
+typealias GetHallHoursRequest = Hall_Catalog_V1_GetHallHoursRequest
+typealias ComputeDueTimeRequest = Hall_Catalog_V1_ComputeDueTimeRequest
+typealias ComputeDueTimeResponse = Hall_Catalog_V1_ComputeDueTimeResponse
+typealias CountWorkingDaysRequest = Hall_Catalog_V1_CountWorkingDaysRequest
+typealias CountWorkingDaysResponse = Hall_Catalog_V1_CountWorkingDaysResponse
+typealias GetIndicatorsRequest = Hall_Catalog_V1_GetIndicatorsRequest
