@@ -67,14 +67,14 @@ struct SupervisionFixture {
   /// Runs the timer as of `instant`.
   @discardableResult
   func pass(at instant: Date) async throws -> Int {
-    let policy = {
-      var policy = SupervisionPolicy()
-      policy.regionCode = Self.region
-      return policy
+    let rules = {
+      var rules = SupervisionRules()
+      rules.regionCode = Self.region
+      return rules
     }()
     return try await supervisionService.database.withClient { client in
       try await SupervisionTimer(
-        client: client, policy: policy, calendars: CalendarSource(), clock: hall.clock.wallClock,
+        client: client, rules: rules, calendars: CalendarSource(), clock: hall.clock.wallClock,
         logger: Logger(label: "test-timer")
       ).pass(now: instant)
     }

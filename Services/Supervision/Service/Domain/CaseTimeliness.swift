@@ -1,13 +1,6 @@
 import Foundation
-import GRPCCore
-import HallAuth
 import HallCalendar
 import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import ServiceLifecycle
 import SwiftProtobuf
 
 /// Timeliness (SUP-2) of one case: its due and warning instants, its state, and the cards
@@ -15,18 +8,16 @@ import SwiftProtobuf
 /// verdict; a card carries the working instant at which it became due, not when it was
 /// noticed, so a late event or a slow timer never moves it.
 enum CaseTimeliness {
-  typealias Case = Hall_Supervision_V1_SupervisedCase
-
   /// The warning instant for `kase`, whose due time is set; nil when there is none.
   static func warningTime(
-    of kase: Case, start: Date, policy: SupervisionPolicy, calendar: WorkingCalendar
+    of kase: SupervisedCase, start: Date, rules: SupervisionRules, calendar: WorkingCalendar
   ) throws -> Date? {
     let due = kase.dueTime.date
     guard due > start else { return nil }
     if kase.caseKind == .onTheSpot {
-      return try fraction(policy.onTheSpotWarningPercent, from: start, to: due, calendar)
+      return try fraction(rules.onTheSpotWarningPercent, from: start, to: due, calendar)
     }
-    switch policy.warning {
+    switch rules.warning {
     case .percentUsed(let percent):
       return try fraction(percent, from: start, to: due, calendar)
     case .workingDaysBefore(let days):
@@ -47,7 +38,7 @@ enum CaseTimeliness {
   /// Raises the cards `kase` has earned by `instant` (once each) and sets its timeliness.
   /// Returns the instant of the next card still to come, for the timer.
   @discardableResult
-  static func evaluate(_ kase: inout Case, at instant: Date) -> Date? {
+  static func evaluate(_ kase: inout SupervisedCase, at instant: Date) -> Date? {
     let timed = kase.hasDueTime
     // A case that left without a decision (refused, withdrawn, escalated) stopped its clock
     // when it left.

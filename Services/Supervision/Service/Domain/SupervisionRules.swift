@@ -1,18 +1,9 @@
-import Foundation
-import GRPCCore
-import HallAuth
 import HallCalendar
-import HallContracts
-import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import ServiceLifecycle
-import SwiftProtobuf
 
-/// Supervision rules that differ between places (REFERENCE.md, "Supervision practice"), as
-/// settings with the documented defaults.
-struct SupervisionPolicy: Sendable, Equatable {
+/// The deployment's settings for supervision's rules, where places differ (REFERENCE.md,
+/// "Supervision practice"), with the documented defaults.
+struct SupervisionRules: Sendable, Equatable {
   /// When an open case is warned [预警].
   enum WarningThreshold: Sendable, Equatable {
     /// This many working days before the due time (at the same time of day).

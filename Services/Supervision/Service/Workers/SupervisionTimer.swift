@@ -1,32 +1,35 @@
 import Foundation
-import GRPCCore
-import HallAuth
 import HallCalendar
-import HallContracts
 import HallDatabase
 import HallServer
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import SwiftProtobuf
 
 /// Raises what falls due as time passes (SUP-2, SUP-3): warnings, red cards and step limits
 /// of cases no event touches. Each case keeps the instant of its next check, so a pass reads
 /// only the cases due now, whatever the number of open ones. Several instances may run: each
 /// takes the cases no other one has locked.
-final class SupervisionTimer: Service {
+struct SupervisionTimer: Service {
   let client: PostgresClient
-  let policy: SupervisionPolicy
+  let rules: SupervisionRules
   let calendars: CalendarSource
   let clock: WallClock
   let logger: Logger
 
+  init(service: ServiceContext, rules: SupervisionRules) {
+    self.init(
+      client: service.client, rules: rules, calendars: service.calendars, clock: service.clock,
+      logger: service.logger)
+  }
+
+  /// A timer outside the running service (the benchmark's passes, the tests').
   init(
-    client: PostgresClient, policy: SupervisionPolicy, calendars: CalendarSource,
+    client: PostgresClient, rules: SupervisionRules, calendars: CalendarSource,
     clock: WallClock, logger: Logger
   ) {
     self.client = client
-    self.policy = policy
+    self.rules = rules
     self.calendars = calendars
     self.clock = clock
     self.logger = logger
@@ -45,7 +48,7 @@ final class SupervisionTimer: Service {
       } catch  where !Task.isCancelled {
         logger.warning("timer pass failed", metadata: ["error": "\(error)"])
       }
-      try? await Task.sleep(for: .seconds(policy.timerIntervalSeconds))
+      try? await Task.sleep(for: .seconds(rules.timerIntervalSeconds))
     }
   }
 
@@ -56,31 +59,24 @@ final class SupervisionTimer: Service {
     while true {
       let checked = try await batch(now: now)
       total += checked
-      if checked < policy.timerBatchSize { return total }
+      if checked < rules.timerBatchSize { return total }
     }
   }
 
+  /// Judges one batch of due cases in one transaction, written with a fixed number of
+  /// statements; returns how many.
   func batch(now: Date) async throws -> Int {
-    try await client.transaction(logger: logger) { connection in
-      let rows = try await connection.query(
-        """
-        SELECT body, red_anomalies FROM cases WHERE next_check <= \(now)
-        ORDER BY next_check LIMIT \(policy.timerBatchSize) FOR UPDATE SKIP LOCKED
-        """, logger: logger
-      ).collect()
-      guard !rows.isEmpty else { return 0 }
-      let ledger = try await CaseLedger.prepare(
-        policy: policy, calendars: calendars, on: connection, logger: logger)
+    try await client.inTransaction(logger: logger) { db in
+      let due = try await CaseStore(db: db).due(at: now, limit: rules.timerBatchSize)
+      guard !due.isEmpty else { return 0 }
+      let ledger = try await CaseLedger.open(on: db, rules: rules, calendars: calendars)
       let evidence = "timer \(CaseRules.text(now))"
-      let outcomes = try rows.map { row in
-        let (body, red) = try row.decode((ByteBuffer, Int).self)
-        let old = CaseLedger.Stored(
-          kase: try Hall_Supervision_V1_SupervisedCase(bytea: body), redAnomalies: red)
-        return try ledger.judge(
+      let outcomes = try due.map { old in
+        try ledger.judge.judge(
           old.kase, old: old, refusalReason: nil, evidence: evidence, at: now)
       }
-      try await ledger.write(outcomes, on: connection)
-      return rows.count
+      try await ledger.write(outcomes)
+      return due.count
     }
   }
 }

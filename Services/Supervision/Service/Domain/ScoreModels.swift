@@ -1,59 +1,34 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
 import HallContracts
-import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import ServiceLifecycle
 import SwiftProtobuf
 
 /// The performance score [绩效考核成绩] (SUP-8, Rules Art. 16): a model of weighted terms kept
 /// as data, applied to a group's figures.
 enum ScoreModels {
-  typealias Model = Hall_Supervision_V1_ScoreModel
-
   /// Version 0, in force until a supervisor sets one: 100 points, the red-card term against
   /// the 8 % target of seed 003.
-  static let standard = Model.with {
+  static let standard = ScoreModel.with {
     $0.version = 0
     $0.terms = [
-      .with {
-        $0.measure = .onTimeRate
-        $0.weight = 30
-      },
-      .with {
-        $0.measure = .redCardRate
-        $0.weight = 20
-        $0.targetBp = 800
-      },
-      .with {
-        $0.measure = .sameDayRate
-        $0.weight = 15
-      },
-      .with {
-        $0.measure = .satisfactionRate
-        $0.weight = 25
-      },
-      .with {
-        $0.measure = .anomaliesPerThousand
-        $0.weight = 10
-        $0.penaltyPoints = 1
-      },
+      term(.onTimeRate, 30),
+      term(.redCardRate, 20) { $0.targetBp = 800 },
+      term(.sameDayRate, 15),
+      term(.satisfactionRate, 25),
+      term(.anomaliesPerThousand, 10) { $0.penaltyPoints = 1 },
     ]
   }
 
-  static func current(on connection: PostgresConnection, logger: Logger) async throws -> Model {
-    let rows = try await connection.query(
-      "SELECT body FROM score_models ORDER BY version DESC LIMIT 1", logger: logger
-    ).collect()
-    guard let row = rows.first else { return standard }
-    return try Model(bytea: try row.decode(ByteBuffer.self))
+  private static func term(
+    _ measure: ScoreMeasure, _ weight: Double, _ adjust: (inout ScoreTerm) -> Void = { _ in }
+  ) -> ScoreTerm {
+    var term = ScoreTerm()
+    term.measure = measure
+    term.weight = weight
+    adjust(&term)
+    return term
   }
 
-  static func validate(_ terms: [Hall_Supervision_V1_ScoreTerm]) throws(ServiceError) {
+  static func validate(_ terms: [ScoreTerm]) throws(ServiceError) {
     guard !terms.isEmpty else {
       throw .invalidArgument(field: "terms", message: "a model needs at least one term")
     }
@@ -87,7 +62,7 @@ enum ScoreModels {
   }
 
   /// Each term's points for `row`, in the model's order.
-  static func points(_ model: Model, _ row: Hall_Supervision_V1_FigureRow) -> [Double] {
+  static func points(_ model: ScoreModel, _ row: FigureRow) -> [Double] {
     func rate(_ part: Int64, _ whole: Int64) -> Double {
       whole == 0 ? 1 : Double(part) / Double(whole)
     }
@@ -110,5 +85,25 @@ enum ScoreModels {
       }
       return (points * 100).rounded() / 100
     }
+  }
+
+  /// The monthly report's lines (SUP-8): each group's figures scored by `model`, best
+  /// first (then by key); equal scores share a rank.
+  static func rankedLines(_ rows: [FigureRow], by model: ScoreModel) -> [ReportLine] {
+    var lines = rows.map { row in
+      let points = Self.points(model, row)
+      return ReportLine.with {
+        $0.figures = row
+        $0.termPoints = points
+        $0.score = (points.reduce(0, +) * 100).rounded() / 100
+      }
+    }
+    lines.sort { ($0.score, $1.figures.key) > ($1.score, $0.figures.key) }
+    for index in lines.indices {
+      lines[index].rank =
+        index > 0 && lines[index].score == lines[index - 1].score
+        ? lines[index - 1].rank : Int32(index + 1)
+    }
+    return lines
   }
 }

@@ -1,13 +1,6 @@
 import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
 import HallContracts
-import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import ServiceLifecycle
 import SwiftProtobuf
 
 /// The anomaly rules (SUP-3) as data: the service knows each rule's logic, the deployment
@@ -15,8 +8,6 @@ import SwiftProtobuf
 /// override the defaults below; a rule never stored is in force as documented in
 /// resources.proto.
 struct RuleBook: Sendable {
-  typealias Rule = Hall_Supervision_V1_Rule
-
   enum Code {
     static let overdue = "OVERDUE"
     static let stepOverdue = "STEP_OVERDUE"
@@ -51,8 +42,8 @@ struct RuleBook: Sendable {
   ]
 
   private static func rule(
-    _ code: String, _ name: String, _ category: Hall_Supervision_V1_RuleCategory,
-    _ signal: Hall_Supervision_V1_Signal, _ parameters: [String: Int64] = [:]
+    _ code: String, _ name: String, _ category: RuleCategory, _ signal: Signal,
+    _ parameters: [String: Int64] = [:]
   ) -> Rule {
     .with {
       $0.code = code
@@ -78,14 +69,56 @@ struct RuleBook: Sendable {
     rules[code]?.parameters[name] ?? Self.defaults.first { $0.code == code }?.parameters[name] ?? 0
   }
 
-  static func load(on connection: PostgresConnection, logger: Logger) async throws -> RuleBook {
-    var rules = Dictionary(uniqueKeysWithValues: defaults.map { ($0.code, $0) })
-    for try await body in try await connection.query("SELECT body FROM rules", logger: logger)
-      .decode(ByteBuffer.self)
-    {
-      let rule = try Rule(bytea: body)
-      rules[rule.code] = rule
+  /// The book of `stored` rules over the defaults.
+  init(stored: [Rule]) {
+    var rules = Dictionary(uniqueKeysWithValues: Self.defaults.map { ($0.code, $0) })
+    for rule in stored { rules[rule.code] = rule }
+    self.rules = rules
+  }
+
+  /// A supervisor's change of one rule (SUP-3): a known rule, with a category, a signal and
+  /// exactly its parameters, each within its range; the rule as changed.
+  static func updated(by request: UpdateRuleRequest, subject: String, at now: Date)
+    throws(ServiceError) -> Rule
+  {
+    guard let base = defaults.first(where: { $0.code == request.code }) else {
+      throw .invalidArgument(
+        field: "code",
+        message: "no rule \(request.code); rules: \(defaults.map(\.code).joined(separator: ", "))")
     }
-    return RuleBook(rules: rules)
+    guard (1...5).contains(request.category.rawValue) else {
+      throw .invalidArgument(field: "category", message: "is required")
+    }
+    guard request.signal == .yellow || request.signal == .red else {
+      throw .invalidArgument(field: "signal", message: "must be YELLOW or RED")
+    }
+    try checkParameters(request.parameters, of: base)
+    var rule = base
+    rule.enabled = request.enabled
+    rule.category = request.category
+    rule.signal = request.signal
+    rule.parameters = request.parameters
+    rule.updateTime = .init(date: now)
+    rule.updatedBy = subject
+    return rule
+  }
+
+  private static func checkParameters(_ parameters: [String: Int64], of base: Rule)
+    throws(ServiceError)
+  {
+    guard Set(parameters.keys) == Set(base.parameters.keys) else {
+      throw .invalidArgument(
+        field: "parameters",
+        message:
+          "rule \(base.code) takes exactly: \(base.parameters.keys.sorted().joined(separator: ", "))"
+      )
+    }
+    for (name, value) in parameters {
+      if let range = parameterRanges[name], !range.contains(value) {
+        throw .invalidArgument(
+          field: "parameters[\(name)]",
+          message: "must be from \(range.lowerBound) to \(range.upperBound)")
+      }
+    }
   }
 }

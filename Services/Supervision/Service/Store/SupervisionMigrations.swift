@@ -1,14 +1,5 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
 import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import ServiceLifecycle
-import SwiftProtobuf
 
 /// The supervision schema: replicas of what the other services publish (departments, items,
 /// calendar, tickets, ratings), the supervised cases with their cards, the anomalies, the

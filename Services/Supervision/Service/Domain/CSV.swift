@@ -1,13 +1,4 @@
 import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import ServiceLifecycle
 import SwiftProtobuf
 
 /// Comma-separated values as RFC 4180 writes them: fields with commas, quotes or line breaks
@@ -15,25 +6,26 @@ import SwiftProtobuf
 enum CSV {
   /// The records of `text`, each a list of fields; a trailing line break ends the last one.
   static func parse(_ text: String) throws(Problem) -> [[String]] {
+    var reader = Reader()
+    var characters = text.makeIterator()
+    if text.hasPrefix("\u{FEFF}") { _ = characters.next() }
+    while let character = characters.next() {
+      try reader.read(character)
+    }
+    return try reader.end()
+  }
+
+  /// A parse under way: the records read, and the record and field being read.
+  private struct Reader {
     var records: [[String]] = []
     var record: [String] = []
     var field = ""
     var quoted = false
     var afterQuote = false
     var line = 1
-    var characters = text.makeIterator()
-    if text.hasPrefix("\u{FEFF}") { _ = characters.next() }
-    while let character = characters.next() {
-      if quoted {
-        if character == "\"" {
-          quoted = false
-          afterQuote = true
-        } else {
-          if character == "\n" || character == "\r\n" { line += 1 }
-          field.append(character)
-        }
-        continue
-      }
+
+    mutating func read(_ character: Character) throws(Problem) {
+      guard !quoted else { return readQuoted(character) }
       switch character {
       case "\"" where afterQuote:
         field.append("\"")
@@ -44,15 +36,11 @@ enum CSV {
       case "\"":
         throw Problem(line: line, message: "a quote inside an unquoted field")
       case ",":
-        record.append(field)
-        field = ""
-        afterQuote = false
+        endField()
       case "\n", "\r\n", "\r":
-        record.append(field)
+        endField()
         records.append(record)
         record = []
-        field = ""
-        afterQuote = false
         line += 1
       default:
         guard !afterQuote else {
@@ -61,12 +49,32 @@ enum CSV {
         field.append(character)
       }
     }
-    guard !quoted else { throw Problem(line: line, message: "a quoted field is not closed") }
-    if !field.isEmpty || !record.isEmpty {
-      record.append(field)
-      records.append(record)
+
+    mutating func readQuoted(_ character: Character) {
+      if character == "\"" {
+        quoted = false
+        afterQuote = true
+      } else {
+        if character == "\n" || character == "\r\n" { line += 1 }
+        field.append(character)
+      }
     }
-    return records
+
+    mutating func endField() {
+      record.append(field)
+      field = ""
+      afterQuote = false
+    }
+
+    /// The records, once the text has ended outside quotes.
+    mutating func end() throws(Problem) -> [[String]] {
+      guard !quoted else { throw Problem(line: line, message: "a quoted field is not closed") }
+      if !field.isEmpty || !record.isEmpty {
+        record.append(field)
+        records.append(record)
+      }
+      return records
+    }
   }
 
   /// A contract enum value as the files name it: `handedOver` → `HANDED_OVER`.

@@ -1,0 +1,63 @@
+import HallContracts
+
+// Short names for the contract's types (proto/hall/*/v1) as supervision's code uses them:
+// its own messages, and those of the feeds it follows.
+
+typealias SupervisionContract = Hall_Supervision_V1_SupervisionService
+
+typealias SupervisedCase = Hall_Supervision_V1_SupervisedCase
+typealias TimelineEntry = Hall_Supervision_V1_TimelineEntry
+typealias CaseSource = Hall_Supervision_V1_CaseSource
+typealias CaseKind = Hall_Common_V1_CaseKind
+typealias Anomaly = Hall_Supervision_V1_Anomaly
+typealias AnomalyState = Hall_Supervision_V1_AnomalyState
+typealias FollowUpKind = Hall_Supervision_V1_FollowUpKind
+typealias Rule = Hall_Supervision_V1_Rule
+typealias RuleCategory = Hall_Supervision_V1_RuleCategory
+typealias Signal = Hall_Supervision_V1_Signal
+typealias ScoreModel = Hall_Supervision_V1_ScoreModel
+typealias ScoreTerm = Hall_Supervision_V1_ScoreTerm
+typealias ScoreMeasure = Hall_Supervision_V1_ScoreMeasure
+typealias FigureRow = Hall_Supervision_V1_FigureRow
+typealias Grouping = Hall_Supervision_V1_Grouping
+typealias ReportLine = Hall_Supervision_V1_ReportLine
+typealias CaseReport = Hall_Supervision_V1_CaseReport
+typealias LineRefusal = Hall_Supervision_V1_LineRefusal
+typealias ContractDate = Hall_Common_V1_CivilDate
+
+typealias GetCaseRequest = Hall_Supervision_V1_GetCaseRequest
+typealias QueryCasesRequest = Hall_Supervision_V1_QueryCasesRequest
+typealias QueryCasesResponse = Hall_Supervision_V1_QueryCasesResponse
+typealias GetAnomalyRequest = Hall_Supervision_V1_GetAnomalyRequest
+typealias ListAnomaliesRequest = Hall_Supervision_V1_ListAnomaliesRequest
+typealias ListAnomaliesResponse = Hall_Supervision_V1_ListAnomaliesResponse
+typealias RecordManualEntryRequest = Hall_Supervision_V1_RecordManualEntryRequest
+typealias JudgeManualEntryRequest = Hall_Supervision_V1_JudgeManualEntryRequest
+typealias AppealAnomalyRequest = Hall_Supervision_V1_AppealAnomalyRequest
+typealias DecideAppealRequest = Hall_Supervision_V1_DecideAppealRequest
+typealias RecordFollowUpRequest = Hall_Supervision_V1_RecordFollowUpRequest
+typealias GetFiguresRequest = Hall_Supervision_V1_GetFiguresRequest
+typealias GetFiguresResponse = Hall_Supervision_V1_GetFiguresResponse
+typealias GetMonthlyReportRequest = Hall_Supervision_V1_GetMonthlyReportRequest
+typealias GetMonthlyReportResponse = Hall_Supervision_V1_GetMonthlyReportResponse
+typealias ListRulesRequest = Hall_Supervision_V1_ListRulesRequest
+typealias ListRulesResponse = Hall_Supervision_V1_ListRulesResponse
+typealias UpdateRuleRequest = Hall_Supervision_V1_UpdateRuleRequest
+typealias GetScoreModelRequest = Hall_Supervision_V1_GetScoreModelRequest
+typealias SetScoreModelRequest = Hall_Supervision_V1_SetScoreModelRequest
+typealias ReportCasesRequest = Hall_Supervision_V1_ReportCasesRequest
+typealias ImportCasesRequest = Hall_Supervision_V1_ImportCasesRequest
+typealias ReportCasesResponse = Hall_Supervision_V1_ReportCasesResponse
+typealias ExportRequest = Hall_Supervision_V1_ExportRequest
+typealias ExportResponse = Hall_Supervision_V1_ExportResponse
+
+typealias FeedEvent = Hall_Events_V1_Event
+typealias Department = Hall_Catalog_V1_Department
+typealias ItemVersion = Hall_Catalog_V1_ItemVersion
+typealias IntakeCase = Hall_Intake_V1_Case
+typealias IntakeCaseState = Hall_Intake_V1_CaseState
+typealias Ticket = Hall_Intake_V1_Ticket
+typealias IntakeTimelineEntry = Hall_Intake_V1_TimelineEntry
+typealias Rating = Hall_Rating_V1_Rating
+typealias RatingMark = Hall_Rating_V1_Mark
+typealias BadReview = Hall_Rating_V1_BadReview
