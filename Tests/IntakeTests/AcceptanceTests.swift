@@ -88,9 +88,13 @@ struct AcceptanceTests {
         try await hall.submit(provided: ["m1"]), commitment: "承诺补交")
       let deadline = kase.shortfall.supplementDeadline.date
       let refused = try await hall.intakeService.database.withClient { client in
+        let settings = ServiceSettings(
+          deployment: TestKeys.deployment, listenPort: 0, tokenPublicKey: "",
+          database: hall.intakeService.database, clock: hall.clock.wallClock)
         let sweeper = ShortfallExpiry(
-          client: client, policy: IntakePolicy(), calendars: CalendarSource(),
-          clock: hall.clock.wallClock, logger: .init(label: "test"))
+          ServiceContext(
+            name: "intake", client: client, settings: settings, logger: .init(label: "test")),
+          rules: IntakeRules())
         let before = try await sweeper.sweep(now: deadline.addingTimeInterval(-1))
         let after = try await sweeper.sweep(now: deadline.addingTimeInterval(1))
         return (before, after)

@@ -1,33 +1,61 @@
 import Foundation
-import GRPCCore
 import HallAuth
 import HallCalendar
 import HallContracts
-import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
+
+/// What a single case's submission and a one-thing application's share: who applies through
+/// which channel, with what, and how the result is delivered.
+protocol ApplicationRequest {
+  var requestID: String { get }
+  var channel: Channel { get }
+  var applicant: Applicant { get }
+  var hasAgent: Bool { get }
+  var agent: AgentMandate { get }
+  var providedMaterialIds: [String] { get }
+  var form: [String: String] { get }
+  var delivery: Delivery { get }
+  var windowID: String { get }
+  var ticketID: String { get }
+}
+
+extension ApplicationRequest {
+  /// The agent's mandate, when an agent applies.
+  var mandate: AgentMandate? { hasAgent ? agent : nil }
+}
+
+extension SubmitCaseRequest: ApplicationRequest {}
+extension SubmitBundleApplicationRequest: ApplicationRequest {}
 
 /// Checks of what an application brings, shared by single cases and one-thing applications.
 /// Each refusal names the field at fault (REL-3); nothing is stored before all pass.
 enum ApplicationInput {
   /// Everything about an application that needs no database: the request id, who applies
   /// through which channel (and with whose mandate), and how the result is delivered.
-  static func validate(
-    requestID: String, channel: Hall_Common_V1_Channel, applicant: Hall_Intake_V1_Applicant,
-    agent: Hall_Intake_V1_AgentMandate?, delivery: Hall_Intake_V1_Delivery, windowID: String,
-    principal: Principal, now: Date
-  ) throws(ServiceError) {
-    try Idempotency.validate(requestID: requestID)
-    try validate(applicant: applicant)
+  static func validate(_ request: some ApplicationRequest, principal: Principal, now: Date)
+    throws(ServiceError)
+  {
+    try Idempotency.validate(requestID: request.requestID)
+    try validate(applicant: request.applicant)
     try validate(
-      channel: channel, applicant: applicant, agent: agent, windowID: windowID,
-      principal: principal, today: Days.today(now: now))
-    try validate(delivery: delivery)
+      channel: request.channel, applicant: request.applicant, agent: request.mandate,
+      windowID: request.windowID, principal: principal, today: Days.today(now: now))
+    try validate(delivery: request.delivery)
   }
 
-  static func validate(applicant: Hall_Intake_V1_Applicant, field: String = "applicant")
+  /// A single case's application against the version in force: a channel it offers, the
+  /// guide's materials, its form.
+  static func validate(_ request: SubmitCaseRequest, against version: ItemVersion)
+    throws(ServiceError)
+  {
+    try validate(channel: request.channel, offered: version.spec.channels, item: version.itemCode)
+    try validate(
+      materialIDs: request.providedMaterialIds, known: Set(version.spec.materials.map(\.id)),
+      field: "provided_material_ids")
+    try validate(form: request.form, fields: version.spec.formFields)
+  }
+
+  static func validate(applicant: Applicant, field: String = "applicant")
     throws(ServiceError)
   {
     switch applicant.kind {
@@ -57,8 +85,8 @@ enum ApplicationInput {
   /// The caller must be the applicant, a clerk at the window, or an agent with a mandate
   /// (INT-10); a window channel needs a clerk, the online channels the applicant's side.
   static func validate(
-    channel: Hall_Common_V1_Channel, applicant: Hall_Intake_V1_Applicant,
-    agent: Hall_Intake_V1_AgentMandate?, windowID: String, principal: Principal, today: CivilDate
+    channel: Channel, applicant: Applicant, agent: AgentMandate?, windowID: String,
+    principal: Principal, today: CivilDate
   ) throws(ServiceError) {
     switch channel {
     case .window, .courier:
@@ -80,6 +108,14 @@ enum ApplicationInput {
         "you apply for someone else: an agent needs the applicant's mandate (agent)")
     }
     guard let agent else { return }
+    try validate(agent: agent, applicant: applicant, principal: principal, today: today)
+  }
+
+  /// An agent's mandate (INT-10): a valid id, the caller's own when an applicant calls,
+  /// named and numbered, in force today.
+  static func validate(
+    agent: AgentMandate, applicant: Applicant, principal: Principal, today: CivilDate
+  ) throws(ServiceError) {
     if let problem = ApplicantIdentity.residentIDProblem(agent.agentIDNumber) {
       throw .invalidArgument(field: "agent.agent_id_number", message: problem)
     }
@@ -98,7 +134,7 @@ enum ApplicationInput {
     }
   }
 
-  static func validate(delivery: Hall_Intake_V1_Delivery) throws(ServiceError) {
+  static func validate(delivery: Delivery) throws(ServiceError) {
     switch delivery.method {
     case .windowPickup, .electronic:
       break
@@ -114,7 +150,7 @@ enum ApplicationInput {
   }
 
   /// The form against the guide's fields: only known keys, every required one filled.
-  static func validate(form: [String: String], fields: [Hall_Catalog_V1_FormField])
+  static func validate(form: [String: String], fields: [FormField])
     throws(ServiceError)
   {
     let known = Set(fields.map(\.key))
@@ -132,9 +168,9 @@ enum ApplicationInput {
   /// The channel is one the item's guide offers (CAT-2): an item not handled online cannot be
   /// applied for online. Papers sent by courier are taken where the window takes them.
   static func validate(
-    channel: Hall_Common_V1_Channel, offered: [Hall_Common_V1_Channel], item: String
+    channel: Channel, offered: [Channel], item: String
   ) throws(ServiceError) {
-    let needed = channel == .courier ? Hall_Common_V1_Channel.window : channel
+    let needed = channel == .courier ? Channel.window : channel
     guard offered.contains(needed) else {
       throw .failedPrecondition(
         "item \(item) is not offered on the \(channel) channel; its channels: \(offered.map { "\($0)" }.joined(separator: ", "))"

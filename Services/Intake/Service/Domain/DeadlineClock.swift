@@ -1,12 +1,6 @@
 import Foundation
-import GRPCCore
-import HallAuth
 import HallCalendar
 import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
 import SwiftProtobuf
 
 /// Derives a case's due time from its budget, its ledger and the calendar (INT-5). Nothing
@@ -17,8 +11,8 @@ enum DeadlineClock {
   /// A new deadline counted from `start`.
   static func start(
     at start: Date, budget: Int32, statutory: Int32, calendar: WorkingCalendar
-  ) throws -> Hall_Intake_V1_Deadline {
-    var deadline = Hall_Intake_V1_Deadline.with {
+  ) throws -> Deadline {
+    var deadline = Deadline.with {
       $0.budgetWorkingDays = budget
       $0.statutoryWorkingDays = statutory
       $0.startTime = .init(date: start)
@@ -30,7 +24,7 @@ enum DeadlineClock {
   /// Recomputes paused time and the due time. Pauses that began before the current start (a
   /// restart) no longer count; an open pause counts up to `now`.
   static func derive(
-    _ deadline: inout Hall_Intake_V1_Deadline, now: Date, calendar: WorkingCalendar
+    _ deadline: inout Deadline, now: Date, calendar: WorkingCalendar
   ) throws {
     let start = deadline.startTime.date
     var paused: Int64 = 0
@@ -65,7 +59,7 @@ enum DeadlineClock {
 
   /// Opens a pause of `kind` at `now`.
   static func pause(
-    _ deadline: inout Hall_Intake_V1_Deadline, kind: Hall_Intake_V1_LedgerEntryKind,
+    _ deadline: inout Deadline, kind: LedgerEntryKind,
     reason: String, by actor: String, now: Date, calendar: WorkingCalendar
   ) throws {
     deadline.ledger.append(
@@ -80,7 +74,7 @@ enum DeadlineClock {
 
   /// Closes the open ledger entry of `kind` (a pause or a counted special procedure).
   static func close(
-    _ deadline: inout Hall_Intake_V1_Deadline, kind: Hall_Intake_V1_LedgerEntryKind,
+    _ deadline: inout Deadline, kind: LedgerEntryKind,
     result: String = "", now: Date, calendar: WorkingCalendar
   ) throws {
     if let index = deadline.ledger.lastIndex(where: { $0.kind == kind && !$0.hasEndTime }) {
@@ -90,9 +84,9 @@ enum DeadlineClock {
     try derive(&deadline, now: now, calendar: calendar)
   }
 
-  /// The limit counts afresh from `now` (the "restart" correction policy).
+  /// The limit counts afresh from `now` (the "restart" correction rule, ``IntakeRules``).
   static func restart(
-    _ deadline: inout Hall_Intake_V1_Deadline, reason: String, by actor: String, now: Date,
+    _ deadline: inout Deadline, reason: String, by actor: String, now: Date,
     calendar: WorkingCalendar
   ) throws {
     deadline.ledger.append(

@@ -1,13 +1,5 @@
-import Foundation
-import GRPCCore
-import HallAuth
-import HallCalendar
-import HallContracts
 import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
 
 /// The intake schema. A case is stored whole as its contract message (the record the
 /// applicant, the back office and the other services see), with the columns that queries,

@@ -1,13 +1,4 @@
-import Foundation
-import GRPCCore
-import HallAuth
 import HallCalendar
-import HallContracts
-import HallDatabase
-import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
 
 /// Identifiers of applicants, checked before anything is stored (INT-1): a typo in an id
 /// number would otherwise attach a case, its rating and its supervision record to nobody.

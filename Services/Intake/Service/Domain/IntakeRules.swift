@@ -1,17 +1,9 @@
-import Foundation
-import GRPCCore
-import HallAuth
 import HallCalendar
-import HallContracts
-import HallDatabase
 import HallServer
-import Logging
-import PostgresNIO
-import SwiftProtobuf
 
 /// The rules that differ between deployments (REFERENCE.md marks them "local"), read from
 /// the service's settings so that one binary serves Zhengzhou's rules and another city's.
-struct IntakePolicy: Sendable, Equatable {
+struct IntakeRules: Sendable, Equatable {
   /// What a correction during review does to the clock.
   enum CorrectionClock: String, Sendable {
     /// The clock stops while the applicant corrects and resumes where it stood.
@@ -55,5 +47,11 @@ struct IntakePolicy: Sendable, Equatable {
       "STATUTORY_EXTENSION_WORKING_DAYS", default: 10, range: 0...60)
     expiryIntervalSeconds = try settings.intOption(
       "EXPIRY_INTERVAL_SECONDS", default: 30, range: 1...3600)
+  }
+
+  /// The first day a broken commitment no longer bars shortfall acceptance, counted from
+  /// `today`; nil when the deployment bars nobody.
+  func shortfallBanEnd(from today: CivilDate) -> CivilDate? {
+    shortfallBanDays > 0 ? today.adding(days: shortfallBanDays) : nil
   }
 }

@@ -1,0 +1,64 @@
+import HallContracts
+
+// Short names for the contract's types inside the intake service (proto/hall/intake/v1 and
+// the catalog's and feed's types intake reads), so that the code reads `Case` where the
+// generated code says `Hall_Intake_V1_Case`.
+
+/// The intake service of the contract: its methods and the protocol the handlers conform to.
+typealias IntakeContract = Hall_Intake_V1_IntakeService
+
+typealias Case = Hall_Intake_V1_Case
+typealias CaseState = Hall_Intake_V1_CaseState
+typealias CaseMaterial = Hall_Intake_V1_CaseMaterial
+typealias CorrectionNotice = Hall_Intake_V1_CorrectionNotice
+typealias Deadline = Hall_Intake_V1_Deadline
+typealias LedgerEntryKind = Hall_Intake_V1_LedgerEntryKind
+typealias RefusalReason = Hall_Intake_V1_RefusalReason
+typealias Applicant = Hall_Intake_V1_Applicant
+typealias AgentMandate = Hall_Intake_V1_AgentMandate
+typealias Delivery = Hall_Intake_V1_Delivery
+typealias MaterialDefect = Hall_Intake_V1_MaterialDefect
+typealias AcceptanceDecision = Hall_Intake_V1_AcceptanceDecision
+typealias Ticket = Hall_Intake_V1_Ticket
+typealias TicketState = Hall_Intake_V1_TicketState
+typealias BundleApplication = Hall_Intake_V1_BundleApplication
+typealias SubCase = Hall_Intake_V1_SubCase
+typealias ApplicationStatus = Hall_Intake_V1_ApplicationStatus
+typealias Channel = Hall_Common_V1_Channel
+
+typealias ItemVersion = Hall_Catalog_V1_ItemVersion
+typealias ItemSpec = Hall_Catalog_V1_ItemSpec
+typealias BundleVersion = Hall_Catalog_V1_BundleVersion
+typealias Material = Hall_Catalog_V1_Material
+typealias FormField = Hall_Catalog_V1_FormField
+typealias Department = Hall_Catalog_V1_Department
+typealias Fee = Hall_Catalog_V1_Fee
+typealias Event = Hall_Events_V1_Event
+
+typealias IssueTicketRequest = Hall_Intake_V1_IssueTicketRequest
+typealias CallNextTicketRequest = Hall_Intake_V1_CallNextTicketRequest
+typealias FinishTicketRequest = Hall_Intake_V1_FinishTicketRequest
+typealias ListTicketsRequest = Hall_Intake_V1_ListTicketsRequest
+typealias ListTicketsResponse = Hall_Intake_V1_ListTicketsResponse
+typealias SubmitCaseRequest = Hall_Intake_V1_SubmitCaseRequest
+typealias AcceptCaseRequest = Hall_Intake_V1_AcceptCaseRequest
+typealias SubmitCorrectionRequest = Hall_Intake_V1_SubmitCorrectionRequest
+typealias SupplyShortfallRequest = Hall_Intake_V1_SupplyShortfallRequest
+typealias WithdrawCaseRequest = Hall_Intake_V1_WithdrawCaseRequest
+typealias StartReviewRequest = Hall_Intake_V1_StartReviewRequest
+typealias RequestCorrectionRequest = Hall_Intake_V1_RequestCorrectionRequest
+typealias StartSpecialProcedureRequest = Hall_Intake_V1_StartSpecialProcedureRequest
+typealias EndSpecialProcedureRequest = Hall_Intake_V1_EndSpecialProcedureRequest
+typealias ExtendDeadlineRequest = Hall_Intake_V1_ExtendDeadlineRequest
+typealias DecideCaseRequest = Hall_Intake_V1_DecideCaseRequest
+typealias EscalateCaseRequest = Hall_Intake_V1_EscalateCaseRequest
+typealias IssueLicenceRequest = Hall_Intake_V1_IssueLicenceRequest
+typealias DeliverResultRequest = Hall_Intake_V1_DeliverResultRequest
+typealias RecordFeeRequest = Hall_Intake_V1_RecordFeeRequest
+typealias RecordVisitRequest = Hall_Intake_V1_RecordVisitRequest
+typealias GetCaseRequest = Hall_Intake_V1_GetCaseRequest
+typealias ListCasesRequest = Hall_Intake_V1_ListCasesRequest
+typealias ListCasesResponse = Hall_Intake_V1_ListCasesResponse
+typealias SubmitBundleApplicationRequest = Hall_Intake_V1_SubmitBundleApplicationRequest
+typealias AcceptBundleApplicationRequest = Hall_Intake_V1_AcceptBundleApplicationRequest
+typealias GetBundleApplicationRequest = Hall_Intake_V1_GetBundleApplicationRequest
