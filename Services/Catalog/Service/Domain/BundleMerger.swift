@@ -13,20 +13,30 @@ enum BundleMerger {
     var departmentIDs: [String]
   }
 
+  static func merge(members: [ItemVersion], leadDepartmentID: String) -> Merged {
+    var departments = [leadDepartmentID]
+    for member in members where !departments.contains(member.spec.departmentID) {
+      departments.append(member.spec.departmentID)
+    }
+    // Members are handled in parallel sub-cases (INT-8): the bundle takes as long as its
+    // slowest member.
+    return Merged(
+      materials: materials(of: members),
+      formFields: formFields(of: members),
+      promisedLimit: members.map(\.spec.promisedLimitWorkingDays).max() ?? 0,
+      statutoryLimit: members.map(\.spec.statutoryLimitWorkingDays).max() ?? 0,
+      departmentIDs: departments)
+  }
+
   /// Two members ask for the same material when it is the same certificate-list entry, or
   /// when its name is the same once spaces are ignored. The merged material is as strict as
   /// the strictest member: required if any requires it, supplied later (容缺) only if every
   /// member allows it, and in the larger number of originals and copies.
-  static func merge(members: [ItemVersion], leadDepartmentID: String) -> Merged {
+  private static func materials(of members: [ItemVersion]) -> [MergedMaterial] {
     var materials: [MergedMaterial] = []
     var indexByKey: [String: Int] = [:]
-    var fields: [FormField] = []
-    var fieldIndex: [String: Int] = [:]
-    var departments = [leadDepartmentID]
     for member in members {
-      let spec = member.spec
-      if !departments.contains(spec.departmentID) { departments.append(spec.departmentID) }
-      for material in spec.materials {
+      for material in member.spec.materials {
         let key =
           material.certificateID.isEmpty
           ? "name:" + material.name.filter { !$0.isWhitespace } : "cert:" + material.certificateID
@@ -46,23 +56,23 @@ enum BundleMerger {
             })
         }
       }
-      for field in spec.formFields {
-        if let index = fieldIndex[field.key] {
-          fields[index].required = fields[index].required || field.required
-        } else {
-          fieldIndex[field.key] = fields.count
-          fields.append(field)
-        }
+    }
+    return materials
+  }
+
+  /// One form: a field asked by several members is asked once, required if any requires it.
+  private static func formFields(of members: [ItemVersion]) -> [FormField] {
+    var fields: [FormField] = []
+    var fieldIndex: [String: Int] = [:]
+    for field in members.flatMap(\.spec.formFields) {
+      if let index = fieldIndex[field.key] {
+        fields[index].required = fields[index].required || field.required
+      } else {
+        fieldIndex[field.key] = fields.count
+        fields.append(field)
       }
     }
-    // Members are handled in parallel sub-cases (INT-8): the bundle takes as long as its
-    // slowest member.
-    return Merged(
-      materials: materials,
-      formFields: fields,
-      promisedLimit: members.map(\.spec.promisedLimitWorkingDays).max() ?? 0,
-      statutoryLimit: members.map(\.spec.statutoryLimitWorkingDays).max() ?? 0,
-      departmentIDs: departments)
+    return fields
   }
 
   private static func stricter(

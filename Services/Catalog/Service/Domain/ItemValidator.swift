@@ -38,6 +38,22 @@ enum ItemValidator {
       throw fail("levels[\(index)]", "must be an administrative level of GB/T 39046 (1 to 7)")
     }
     try Text.require(spec.legalBasis, field: "\(field).legal_basis", max: 4000)
+    try validateConditions(spec, field: field, fail: fail)
+    try validateLimits(spec, fail: fail)
+    try validateSteps(spec, fail: fail)
+    try validateFee(spec.fee, fail: fail)
+    try validateChannels(spec, fail: fail)
+    try validatePlacement(spec, fail: fail)
+    try validateTexts(spec, field: field)
+    try validateMaterials(spec, references: references, fail: fail)
+    try validateIntermediaries(spec, references: references, fail: fail)
+    try validateFormFields(spec, field: field, fail: fail)
+  }
+
+  /// Conditions are named one by one (CAT-6).
+  private static func validateConditions(
+    _ spec: ItemSpec, field: String, fail: (String, String) -> ServiceError
+  ) throws(ServiceError) {
     for (index, condition) in spec.conditions.enumerated() {
       try Text.require(condition, field: "\(field).conditions[\(index)]", max: 1000)
       if let phrase = VagueWording.refusedPhrase(in: condition) {
@@ -47,13 +63,12 @@ enum ItemValidator {
         )
       }
     }
-    try validateLimits(spec, fail: fail)
-    try validateSteps(spec, fail: fail)
-    try validateFee(spec.fee, fail: fail)
-    try validateChannels(spec, fail: fail)
-    try validatePlacement(spec, fail: fail)
-    try validateTexts(spec, field: field)
-    try validateMaterials(spec, references: references, fail: fail)
+  }
+
+  /// Only services on the intermediary-service list may be required (CAT-5).
+  private static func validateIntermediaries(
+    _ spec: ItemSpec, references: ItemReferences, fail: (String, String) -> ServiceError
+  ) throws(ServiceError) {
     var seenIntermediaries = Set<String>()
     for (index, id) in spec.intermediaryServiceIds.enumerated() {
       guard references.intermediaryServiceIDs.contains(id) else {
@@ -65,6 +80,11 @@ enum ItemValidator {
         throw fail("intermediary_service_ids[\(index)]", "\"\(id)\" is listed twice")
       }
     }
+  }
+
+  private static func validateFormFields(
+    _ spec: ItemSpec, field: String, fail: (String, String) -> ServiceError
+  ) throws(ServiceError) {
     var seenKeys = Set<String>()
     for (index, formField) in spec.formFields.enumerated() {
       guard Identifiers.isFieldKey(formField.key) else {

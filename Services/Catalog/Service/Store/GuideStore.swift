@@ -37,8 +37,8 @@ struct GuideStore: Sendable {
   func search(
     _ kind: Publishable, _ filters: Filters, after: String, on day: CivilDate, limit: Int
   ) async throws -> [Guide] {
-    let versions = "\(kind)_versions"
-    let code = "\(kind)_code"
+    let versions = "\(kind.rawValue)_versions"
+    let code = "\(kind.rawValue)_code"
     var sql = """
       SELECT v.body, d.name FROM \(versions) v
       JOIN departments d ON d.id = v.\(kind == .item ? "department_id" : "department_ids[1]")

@@ -199,10 +199,10 @@ struct VersionedStore<Record: VersionedRecord>: Sendable {
     let code: String
 
     init(_ kind: Publishable) {
-      records = "\(kind)s"
-      names = "\(kind)_names"
-      versions = "\(kind)_versions"
-      code = "\(kind)_code"
+      records = "\(kind.rawValue)s"
+      names = "\(kind.rawValue)_names"
+      versions = "\(kind.rawValue)_versions"
+      code = "\(kind.rawValue)_code"
     }
   }
 }
