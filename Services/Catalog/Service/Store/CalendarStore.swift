@@ -46,7 +46,7 @@ struct CalendarStore: Sendable {
     }
   }
 
-  /// Stores the hall hours, with their audit line and `event`, in one statement.
+  /// Stores the hall hours and `event` in one statement, then the audit line.
   func setHallHours(
     _ hours: HallHoursMessage, by actor: String, detail: String, event: Outbox.Entry
   ) async throws {
