@@ -244,10 +244,9 @@ let package = Package(
     .testTarget(
       name: "HallctlTests",
       dependencies: [
-        "HallctlKit", "SupervisionService", "RatingService", "IntakeService", "CatalogService",
-        "HallFixtures",
-        "HallTestSupport", "HallContracts", "HallAuth", "HallServer", "HallCalendar",
-        argumentParser, grpcCore, grpcHTTP2, protobuf, postgres,
+        "HallctlKit", "DemoKit", "SupervisionService", "RatingService", "IntakeService",
+        "CatalogService", "HallFixtures", "HallTestSupport", "HallContracts", "HallAuth",
+        "HallServer", "HallCalendar", argumentParser, grpcCore, grpcHTTP2, protobuf, postgres,
       ],
       path: "Tests/HallctlTests",
       swiftSettings: strictSettings),

@@ -11,7 +11,7 @@ struct LoadCatalogCommand: AsyncParsableCommand {
     commandName: "load-catalog",
     abstract: "Publish the demonstration catalog (departments, lists, items, bundles).",
     discussion: """
-      Every call carries a request id derived from the record's code, so running it again
+      Every call carries a request id derived from the record's code, so running it again \
       changes nothing. Needs a catalog_admin token.
       """)
 

@@ -48,3 +48,29 @@ struct PeriodOptions: ParsableArguments {
   @Option(help: "Day after the last, yyyy-MM-dd.", transform: Format.civilDate)
   var to: Hall_Common_V1_CivilDate
 }
+
+/// A supervisor's decision on an appeal, the same for a bad review and an anomaly: upheld,
+/// the record leaves the figures; rejected, it stands.
+struct AppealDecisionOptions: ParsableArguments {
+  enum Verdict: String, EnumerableFlag {
+    case uphold, reject
+  }
+
+  @Flag(help: "The decision.") var verdict: Verdict
+
+  @Option(help: "Why.") var reason: String
+
+  func apply(to request: inout some AppealDecisionRequest) {
+    request.uphold = verdict == .uphold
+    request.reason = reason
+  }
+}
+
+/// Deciding a bad review's appeal and an anomaly's carries the same fields.
+protocol AppealDecisionRequest {
+  var uphold: Bool { get set }
+  var reason: String { get set }
+}
+
+extension Hall_Rating_V1_DecideAppealRequest: AppealDecisionRequest {}
+extension Hall_Supervision_V1_DecideAppealRequest: AppealDecisionRequest {}

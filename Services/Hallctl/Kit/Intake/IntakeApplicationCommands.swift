@@ -21,21 +21,17 @@ struct IntakeApplicationCommand: AsyncParsableCommand {
             --material m1 --material m3 --form enterprise_name=郑州好味餐饮有限公司
         """)
 
-    @OptionGroup var connection: IntakeConnection
-    @OptionGroup var write: WriteOptions
+    @OptionGroup var change: IntakeChange
 
     @Option(help: "Bundle code.") var bundle: String?
 
     @OptionGroup var submission: SubmissionOptions
 
     func run() async throws {
-      var request = try submission.request(
-        Hall_Intake_V1_SubmitBundleApplicationRequest.self, requestID: write.id)
-      if let bundle { request.bundleCode = bundle }
-      let submitted = request
-      try await connection.show(
-        { try await $0.submitBundleApplication(submitted) },
-        Hall_Intake_V1_BundleApplication.brief)
+      try await submission.send(
+        change, { try await $0.submitBundleApplication($1) },
+        Hall_Intake_V1_BundleApplication.brief
+      ) { if let bundle { $0.bundleCode = bundle } }
     }
   }
 

@@ -116,10 +116,6 @@ struct IntakeReviewCommand: AsyncParsableCommand {
     }
   }
 
-  enum Verdict: String, EnumerableFlag {
-    case approve, deny
-  }
-
   struct Decide: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Decide a case under review: approve [准予] or deny [不予许可].",
@@ -129,6 +125,10 @@ struct IntakeReviewCommand: AsyncParsableCommand {
         Example: hallctl intake review decide HL-SCJG-004-20260928-0007 --deny \\
           --reason "经营场所不符合要求"
         """)
+
+    enum Verdict: String, EnumerableFlag {
+      case approve, deny
+    }
 
     @OptionGroup var target: CaseTarget
 

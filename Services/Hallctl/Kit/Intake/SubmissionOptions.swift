@@ -82,6 +82,19 @@ struct SubmissionOptions: ParsableArguments {
 
   @Option(help: "Recipient's phone.") var recipientPhone: String?
 
+  /// Submits the request the file and the flags make, under the command line's key unless
+  /// the file names its own, `fill` adding what the command itself says, and shows the
+  /// answer.
+  func send<Request: SubmissionRequest, Answer: SwiftProtobuf.Message>(
+    _ change: IntakeChange, _ call: (IntakeServiceClient, Request) async throws -> Answer,
+    _ view: (Answer) throws -> Void, _ fill: (inout Request) throws -> Void
+  ) async throws {
+    var request = try self.request(Request.self, requestID: change.write.id)
+    try fill(&request)
+    let submission = request
+    try await change.connection.show({ try await call($0, submission) }, view)
+  }
+
   func request<Request: SubmissionRequest>(_ type: Request.Type, requestID: String) throws
     -> Request
   {
@@ -103,31 +116,39 @@ struct SubmissionOptions: ParsableArguments {
       }
       request.form[String(field[..<equals])] = String(field[field.index(after: equals)...])
     }
-    if let window { request.windowID = window }
-    if let ticket { request.ticketID = ticket }
+    for (value, field) in texts(of: Request.self) {
+      if let value { request[keyPath: field] = value }
+    }
     if let channel { request.channel = channel }
-    if request.channel == .unspecified, !request.windowID.isEmpty { request.channel = .window }
-
     if let applicantKind { request.applicant.kind = applicantKind }
-    if let applicantID { request.applicant.idNumber = applicantID }
-    if let applicantName { request.applicant.name = applicantName }
-    if let phone { request.applicant.phone = phone }
-    if let contact { request.applicant.contactName = contact }
+    if let mandateUntil { request.agent.validUntil = mandateUntil }
+    if let delivery { request.delivery.method = delivery }
+    Self.defaults(&request)
+    return request
+  }
+
+  /// The text flags, each with the field it overrides when given.
+  private func texts<Request: SubmissionRequest>(of type: Request.Type)
+    -> [(String?, WritableKeyPath<Request, String>)]
+  {
+    [
+      (window, \.windowID), (ticket, \.ticketID),
+      (applicantID, \.applicant.idNumber), (applicantName, \.applicant.name),
+      (phone, \.applicant.phone), (contact, \.applicant.contactName),
+      (agentID, \.agent.agentIDNumber), (agentName, \.agent.agentName),
+      (mandate, \.agent.mandateNumber), (mandateScope, \.agent.scope),
+      (address, \.delivery.address), (recipient, \.delivery.recipient),
+      (recipientPhone, \.delivery.phone),
+    ]
+  }
+
+  /// What neither the file nor the flags said: a window means the window channel, an id
+  /// number a citizen, and the result is collected at the window.
+  private static func defaults(_ request: inout some SubmissionRequest) {
+    if request.channel == .unspecified, !request.windowID.isEmpty { request.channel = .window }
     if request.applicant.kind == .unspecified, !request.applicant.idNumber.isEmpty {
       request.applicant.kind = .citizen
     }
-
-    if let agentID { request.agent.agentIDNumber = agentID }
-    if let agentName { request.agent.agentName = agentName }
-    if let mandate { request.agent.mandateNumber = mandate }
-    if let mandateScope { request.agent.scope = mandateScope }
-    if let mandateUntil { request.agent.validUntil = mandateUntil }
-
-    if let delivery { request.delivery.method = delivery }
     if request.delivery.method == .unspecified { request.delivery.method = .windowPickup }
-    if let address { request.delivery.address = address }
-    if let recipient { request.delivery.recipient = recipient }
-    if let recipientPhone { request.delivery.phone = recipientPhone }
-    return request
   }
 }

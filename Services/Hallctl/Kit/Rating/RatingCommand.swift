@@ -110,3 +110,101 @@ extension Hall_Rating_V1_ListInvitationsResponse: PagedResponse {}
 extension Hall_Rating_V1_SubmitRatingRequest: KeyedRequest {}
 extension Hall_Rating_V1_RecordInvitationOutcomeRequest: KeyedRequest {}
 extension Hall_Rating_V1_RecordMarkRequest: KeyedRequest {}
+
+struct RatingMarkCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mark",
+    abstract: "Record a bad attitude or environment mark, with its evidence.",
+    discussion: """
+      Needs a supervisor's token. Marks are good by default: only a bad one is recorded, \
+      and it counts in the figures of the window, staff member and department.
+
+      Example: hallctl rating mark --kind attitude --hall hl-hall --window W03 \\
+        --staff clerk-01 --department scjg --evidence "投诉 12345-0928-001，录像 W03 10:12"
+      """)
+
+  @OptionGroup var change: RatingChange
+
+  @Option(
+    help: "\(ProtoEnum.choices(Hall_Rating_V1_MarkKind.self)).", transform: ProtoEnum.parse)
+  var kind: Hall_Rating_V1_MarkKind
+
+  @Option(help: "Hall id.") var hall = ""
+
+  @Option(help: "Window id.") var window = ""
+
+  @Option(help: "Staff id (required for attitude marks).") var staff = ""
+
+  @Option(help: "Department id.") var department = ""
+
+  @Option(help: "What was seen, and where the evidence is.") var evidence: String
+
+  func run() async throws {
+    try await change.send({ try await $0.recordMark($1) }, Self.show) {
+      $0.mark = .with {
+        $0.kind = kind
+        $0.hallID = hall
+        $0.windowID = window
+        $0.staffID = staff
+        $0.departmentID = department
+        $0.evidence = evidence
+      }
+    }
+  }
+
+  static func show(_ mark: Hall_Rating_V1_Mark) {
+    Output.fields([
+      ("mark", mark.id), ("kind", Format.state(mark.kind)),
+      ("where", Format.place(mark.hallID, mark.windowID)),
+      ("staff", mark.staffID), ("department", mark.departmentID),
+      ("evidence", mark.evidence),
+      ("recorded", "\(Format.time(mark.time)) by \(mark.recordedBy)"),
+    ])
+  }
+}
+
+struct RatingFiguresCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "figures",
+    abstract: "Satisfaction, active rating, linkage and on-time rectification rates.",
+    discussion: """
+      Needs a supervisor's token. Computed over cases finished in [from, to), days in \
+      China Standard Time; void reviews count in none of the rates.
+
+      Example: hallctl rating figures --by department --from 2026-09-01 --to 2026-10-01
+      """)
+
+  @OptionGroup var connection: RatingConnection
+
+  @Option(
+    help: "One row per: \(ProtoEnum.choices(Hall_Rating_V1_FigureGrouping.self)).",
+    transform: ProtoEnum.parse)
+  var by: Hall_Rating_V1_FigureGrouping = .deployment
+
+  @OptionGroup var period: PeriodOptions
+
+  func run() async throws {
+    let request = Hall_Rating_V1_GetFiguresRequest.with {
+      $0.grouping = by
+      $0.from = period.from
+      $0.to = period.to
+    }
+    try await connection.show(
+      { try await $0.getFigures(request) }
+    ) {
+      Output.table(
+        [
+          "group", "finished", "ratings", "good", "bad", "satisfaction", "active", "linked",
+          "bad reviews due", "on time", "bad marks",
+        ],
+        $0.rows.map {
+          [
+            $0.key.isEmpty ? "(all)" : $0.key, "\($0.finishedCases)", "\($0.ratings)",
+            "\($0.goodRatings)", "\($0.badRatings)", Format.percent($0.satisfactionRateBp),
+            Format.percent($0.activeRatingRateBp), Format.percent($0.linkageCompletenessBp),
+            "\($0.badReviewsDue)", Format.percent($0.onTimeRectificationRateBp), "\($0.badMarks)",
+          ]
+        })
+    }
+  }
+}

@@ -173,10 +173,6 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     }
   }
 
-  enum Finding: String, EnumerableFlag {
-    case anomalous, notAnomalous
-  }
-
   struct Judge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Judge a manual entry: an anomaly (with category and signal) or none.",
@@ -187,6 +183,10 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
         Example: hallctl supervision anomaly judge M-3 --anomalous \\
           --category integrity --signal red --judgement 暗访录像证实索要好处
         """)
+
+    enum Finding: String, EnumerableFlag {
+      case anomalous, notAnomalous
+    }
 
     @OptionGroup var target: AnomalyTarget
 
@@ -235,10 +235,6 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     }
   }
 
-  enum Decision: String, EnumerableFlag {
-    case uphold, reject
-  }
-
   struct DecideAppeal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "decide-appeal",
@@ -250,16 +246,10 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var target: AnomalyTarget
-
-    @Flag(help: "The decision.") var decision: Decision
-
-    @Option(help: "Why.") var reason: String
+    @OptionGroup var decision: AppealDecisionOptions
 
     func run() async throws {
-      try await target.change({ try await $0.decideAppeal($1) }) {
-        $0.uphold = decision == .uphold
-        $0.reason = reason
-      }
+      try await target.change({ try await $0.decideAppeal($1) }, decision.apply)
     }
   }
 

@@ -44,10 +44,6 @@ struct SupervisionRulesCommand: AsyncParsableCommand {
     }
   }
 
-  enum Switch: String, EnumerableFlag {
-    case enable, disable
-  }
-
   struct Update: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Change a rule: switch it on or off, its category, signal or parameters.",
@@ -61,6 +57,10 @@ struct SupervisionRulesCommand: AsyncParsableCommand {
           hallctl supervision rules update EXCESS_VISITS --disable
           hallctl supervision rules update ATTITUDE_BAD --signal red
         """)
+
+    enum Switch: String, EnumerableFlag {
+      case enable, disable
+    }
 
     @OptionGroup var connection: SupervisionConnection
     @OptionGroup var write: WriteOptions
