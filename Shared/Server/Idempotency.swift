@@ -132,15 +132,3 @@ public struct Change<Answer: SwiftProtobuf.Message & Sendable>: Sendable {
     self.answerBytes = answerBytes
   }
 }
-
-extension Idempotency {
-  /// Transitional: work that writes everything itself and returns only the answer.
-  public static func once<Response: SwiftProtobuf.Message & Sendable>(
-    requestID: String, method: String, client: PostgresClient, logger: Logger,
-    _ work: (PostgresConnection) async throws -> Response
-  ) async throws -> Response {
-    try await run(requestID: requestID, method: method, client: client, logger: logger) { db in
-      Change(try await work(db.connection))
-    }
-  }
-}

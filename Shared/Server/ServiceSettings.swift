@@ -68,14 +68,7 @@ public struct ServiceSettings: Sendable {
   public func intOption(_ key: String, default defaultValue: Int, range: ClosedRange<Int>)
     throws -> Int
   {
-    guard let text = options[key] else { return defaultValue }
-    guard let value = Int(text), range.contains(value) else {
-      throw Problem(
-        description:
-          "HALL_\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)"
-      )
-    }
-    return value
+    try Self.int(key, in: options, default: defaultValue, range: range)
   }
 
   /// An option that must be one of `choices`, or `defaultValue` when unset.
@@ -98,26 +91,9 @@ public struct ServiceSettings: Sendable {
     }
   }
 
-  /// The file's shape: every key optional, same names as the environment without the prefix.
-  struct FileShape: Decodable {
-    var deployment: String?
-    var listenHost: String?
-    var listenPort: Int?
-    var tokenPublicKey: String?
-    var tokenPublicKeyFile: String?
-    var dbHost: String?
-    var dbPort: Int?
-    var dbName: String?
-    var dbUser: String?
-    var dbPassword: String?
-    var dbPasswordFile: String?
-    var dbMaxConnections: Int?
-    var logLevel: String?
-    var serviceToken: String?
-    var serviceTokenFile: String?
-  }
-
-  /// Loads the settings of `service` (its schema and default role name).
+  /// Loads the settings of `service` (its schema and default role name): the file's keys,
+  /// in lowerCamelCase, under their environment names, then the `HALL_*` environment over
+  /// them. Every number is held to its range here, before anything starts.
   ///
   /// Environment: HALL_DEPLOYMENT, HALL_LISTEN_HOST, HALL_LISTEN_PORT,
   /// HALL_TOKEN_PUBLIC_KEY or HALL_TOKEN_PUBLIC_KEY_FILE, HALL_DB_HOST, HALL_DB_PORT,
@@ -128,83 +104,83 @@ public struct ServiceSettings: Sendable {
     service: String, defaultPort: Int, file: String?,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws -> ServiceSettings {
-    var shape = FileShape()
-    var options: [String: String] = [:]
-    if let file {
-      do {
-        let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        shape = try JSONDecoder().decode(FileShape.self, from: data)
-        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-        for (key, value) in object {
-          if let text = value as? String {
-            options[environmentName(key)] = text
-          } else if let number = value as? NSNumber {
-            options[environmentName(key)] = number.stringValue
-          }
-        }
-      } catch {
-        throw Problem(description: "cannot read settings file \(file): \(error)")
-      }
-    }
+    var options = try file.map(fileOptions) ?? [:]
     for (key, value) in environment where key.hasPrefix("HALL_") {
       options[String(key.dropFirst(5))] = value
     }
-    func string(_ key: String, _ fromFile: String?) -> String? {
-      environment["HALL_\(key)"] ?? fromFile
-    }
-    func int(_ key: String, _ fromFile: Int?) throws -> Int? {
-      guard let text = environment["HALL_\(key)"] else { return fromFile }
-      guard let value = Int(text) else {
-        throw Problem(description: "HALL_\(key) must be a whole number, not \(text)")
-      }
-      return value
-    }
-    func secret(_ key: String, _ value: String?, _ fileKey: String, _ path: String?) throws
-      -> String?
-    {
-      if let direct = string(key, value) { return direct }
-      guard let path = string(fileKey, path) else { return nil }
-      do {
-        return try String(contentsOfFile: path, encoding: .utf8)
-          .trimmingCharacters(in: .whitespacesAndNewlines)
-      } catch {
-        throw Problem(description: "cannot read HALL_\(fileKey) \(path): \(error)")
-      }
-    }
-    guard
-      let publicKey = try secret(
-        "TOKEN_PUBLIC_KEY", shape.tokenPublicKey, "TOKEN_PUBLIC_KEY_FILE",
-        shape.tokenPublicKeyFile)
-    else {
+    guard let publicKey = try secret("TOKEN_PUBLIC_KEY", in: options) else {
       throw Problem(
         description: "no token public key: set HALL_TOKEN_PUBLIC_KEY or HALL_TOKEN_PUBLIC_KEY_FILE")
     }
-    guard
-      let password = try secret(
-        "DB_PASSWORD", shape.dbPassword, "DB_PASSWORD_FILE", shape.dbPasswordFile)
-    else {
+    guard let password = try secret("DB_PASSWORD", in: options) else {
       throw Problem(
         description: "no database password: set HALL_DB_PASSWORD or HALL_DB_PASSWORD_FILE")
     }
     let database = DatabaseSettings(
-      host: string("DB_HOST", shape.dbHost) ?? "127.0.0.1",
-      port: try int("DB_PORT", shape.dbPort) ?? 5432,
-      database: string("DB_NAME", shape.dbName) ?? "hall",
-      username: string("DB_USER", shape.dbUser) ?? "hall_\(service)",
+      host: options["DB_HOST"] ?? "127.0.0.1",
+      port: try int("DB_PORT", in: options, default: 5432, range: 1...65535),
+      database: options["DB_NAME"] ?? "hall",
+      username: options["DB_USER"] ?? "hall_\(service)",
       password: password,
       schema: service,
-      maxConnections: try int("DB_MAX_CONNECTIONS", shape.dbMaxConnections) ?? 20)
+      maxConnections: try int("DB_MAX_CONNECTIONS", in: options, default: 20, range: 1...1000))
     return ServiceSettings(
-      deployment: string("DEPLOYMENT", shape.deployment) ?? "local",
-      listenHost: string("LISTEN_HOST", shape.listenHost) ?? "127.0.0.1",
-      listenPort: try int("LISTEN_PORT", shape.listenPort) ?? defaultPort,
+      deployment: options["DEPLOYMENT"] ?? "local",
+      listenHost: options["LISTEN_HOST"] ?? "127.0.0.1",
+      listenPort: try int("LISTEN_PORT", in: options, default: defaultPort, range: 0...65535),
       tokenPublicKey: publicKey,
       database: database,
-      logLevel: string("LOG_LEVEL", shape.logLevel) ?? "info",
-      serviceToken: try secret(
-        "SERVICE_TOKEN", shape.serviceToken, "SERVICE_TOKEN_FILE", shape.serviceTokenFile),
+      logLevel: options["LOG_LEVEL"] ?? "info",
+      serviceToken: try secret("SERVICE_TOKEN", in: options),
       options: options,
       clock: try clock(offset: options["CLOCK_OFFSET_SECONDS"]))
+  }
+
+  /// A settings file's string and number values, by their environment names.
+  static func fileOptions(_ file: String) throws -> [String: String] {
+    do {
+      let data = try Data(contentsOf: URL(fileURLWithPath: file))
+      guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw Problem(description: "the file is not a JSON object")
+      }
+      var options: [String: String] = [:]
+      for (key, value) in object {
+        if let text = value as? String {
+          options[environmentName(key)] = text
+        } else if let number = value as? NSNumber {
+          options[environmentName(key)] = number.stringValue
+        }
+      }
+      return options
+    } catch {
+      throw Problem(description: "cannot read settings file \(file): \(error)")
+    }
+  }
+
+  /// A secret given directly (`KEY`) or in a file (`KEY_FILE`), trimmed; nil when neither.
+  static func secret(_ key: String, in options: [String: String]) throws -> String? {
+    if let direct = options[key] { return direct }
+    guard let path = options["\(key)_FILE"] else { return nil }
+    do {
+      return try String(contentsOfFile: path, encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    } catch {
+      throw Problem(description: "cannot read HALL_\(key)_FILE \(path): \(error)")
+    }
+  }
+
+  static func int(
+    _ key: String, in options: [String: String], default defaultValue: Int,
+    range: ClosedRange<Int>
+  ) throws -> Int {
+    guard let text = options[key] else { return defaultValue }
+    guard let value = Int(text), range.contains(value) else {
+      throw Problem(
+        description:
+          "HALL_\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text.prefix(40))"
+      )
+    }
+    return value
   }
 
   /// `HALL_CLOCK_OFFSET_SECONDS`: how far a training hall's clock stands from the machine's

@@ -1,7 +1,7 @@
 public import HallCalendar
 import HallContracts
-public import Logging
-public import PostgresNIO
+import PostgresNIO
+public import HallDatabase
 import Synchronization
 
 /// The working calendar as intake's replica holds it, built once per calendar revision and
@@ -13,40 +13,30 @@ import Synchronization
 public final class CalendarSource: Sendable {
   private let cached = Mutex<(revision: Int64, calendar: WorkingCalendar)?>(nil)
 
-  /// The calendar in force, read on `connection` (inside the caller's transaction, so that a
-  /// calendar change applied in the same transaction is seen).
   public init() {}
 
-  public func calendar(on connection: PostgresConnection, logger: Logger) async throws
-    -> WorkingCalendar
-  {
-    let rows = try await connection.query(
-      "SELECT revision FROM calendar_revision", logger: logger
-    ).collect()
-    let revision = try rows.first?.decode(Int64.self) ?? 0
-    return try await calendar(revision: revision, on: connection, logger: logger)
+  /// The calendar in force, read on `db` (inside the caller's transaction, so that a
+  /// calendar change applied in the same transaction is seen).
+  public func calendar(on db: Database) async throws -> WorkingCalendar {
+    let revision = try await db.value(Int64.self, "SELECT revision FROM calendar_revision")
+    return try await calendar(revision: revision ?? 0, on: db)
   }
 
-  /// The calendar of `revision`, which the caller read on `connection` with another query
-  /// (saving the round trip on a hot path).
-  public func calendar(revision: Int64, on connection: PostgresConnection, logger: Logger)
-    async throws -> WorkingCalendar
-  {
+  /// The calendar of `revision`, which the caller read on `db` with another query (saving
+  /// the round trip on a hot path).
+  public func calendar(revision: Int64, on db: Database) async throws -> WorkingCalendar {
     if let hit = cached.withLock({ $0 }), hit.revision == revision { return hit.calendar }
-    let calendar = try await Self.load(on: connection, logger: logger)
+    let calendar = try await Self.load(on: db)
     cached.withLock { $0 = (revision, calendar) }
     return calendar
   }
 
-  public static func load(on connection: PostgresConnection, logger: Logger) async throws
-    -> WorkingCalendar
-  {
-    let rows = try await connection.query(
+  public static func load(on db: Database) async throws -> WorkingCalendar {
+    let rows = try await db.query(
       """
       SELECT 'y', body FROM calendar_years
       UNION ALL SELECT 'h', body FROM hall_hours
-      """, logger: logger
-    ).collect()
+      """)
     var years: [Int: CalendarYear] = [:]
     var hours = HallHours.standard
     for row in rows {

@@ -14,7 +14,8 @@ public struct ServiceContext: Sendable {
   public let client: PostgresClient
   public let settings: ServiceSettings
   public let logger: Logger
-  /// The working calendar of the service's replica (catalog: of its own tables).
+  /// The working calendar as the service's replica of the catalog's holds it (intake,
+  /// rating, supervision); the catalog reads its own tables instead.
   public let calendars: CalendarSource
 
   public init(
@@ -59,6 +60,11 @@ public struct ServiceContext: Sendable {
   /// The working calendar in force, read on `db` (inside its transaction, so that a calendar
   /// change applied in the same transaction is seen).
   public func calendar(on db: Database) async throws -> WorkingCalendar {
-    try await calendars.calendar(on: db.connection, logger: db.logger)
+    try await calendars.calendar(on: db)
+  }
+
+  /// The calendar of `revision`, read by the caller with another query on a hot path.
+  public func calendar(revision: Int64, on db: Database) async throws -> WorkingCalendar {
+    try await calendars.calendar(revision: revision, on: db)
   }
 }

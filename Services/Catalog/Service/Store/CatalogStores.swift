@@ -13,7 +13,7 @@ extension Database {
   /// Writes the audit line of a change in the change's transaction (SEC-3).
   func audit(_ action: AuditAction, target: String, detail: String = "") async throws {
     try await Audit.record(
-      action.text, target: target, detail: detail, on: connection, logger: logger)
+      action.text, target: target, detail: detail, on: self)
   }
 }
 

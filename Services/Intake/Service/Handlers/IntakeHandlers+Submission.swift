@@ -36,7 +36,7 @@ extension IntakeHandlers {
       try await serveTicket(request.ticketID, for: &kase, by: principal, db: db, now: now)
       var events = [kase.trace(.received, now: now)]
       if let decision {
-        let calendar = try await calendar(revision: read.calendarRevision, on: db)
+        let calendar = try await service.calendar(revision: read.calendarRevision, on: db)
         events += try await accept(
           &kase, decision, standing: read.standing, calendar: calendar, by: principal, db: db,
           now: now)
@@ -66,7 +66,7 @@ extension IntakeHandlers {
   ) async throws -> [Outbox.Entry] {
     let now = service.clock.now
     let standing = try await CatalogReplica(db: db).item(kase.itemCode, on: Days.today(now: now))
-    let calendar = try await calendar(revision: calendarRevision, on: db)
+    let calendar = try await service.calendar(revision: calendarRevision, on: db)
     return try await accept(
       &kase, decision, standing: standing, calendar: calendar, by: principal, db: db, now: now)
   }

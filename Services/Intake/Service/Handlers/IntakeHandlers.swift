@@ -27,12 +27,6 @@ struct IntakeHandlers: IntakeContract.SimpleServiceProtocol {
       return try CaseStore.saving(kase, isNew: false, events: [event])
     }
   }
-
-  /// The working calendar of `revision`, which the call read with its other reads (saving a
-  /// round trip on the hottest calls).
-  func calendar(revision: Int64, on db: Database) async throws -> WorkingCalendar {
-    try await service.calendars.calendar(revision: revision, on: db.connection, logger: db.logger)
-  }
 }
 
 /// One page of a listing read with one row more than the page holds: that row tells that

@@ -17,7 +17,7 @@ struct IntakeReplica {
   func apply(_ event: FeedEvent, rules: RatingRules, calendars: CalendarSource) async throws {
     let kase = try IntakeCase(unpackingAny: event.payload)
     guard try await store(kase) else { return }
-    let calendar = try await calendars.calendar(on: db.connection, logger: db.logger)
+    let calendar = try await calendars.calendar(on: db)
     let (invitation, available, due) = try Invitations.invitation(
       for: kase, calendar: calendar, rules: rules)
     try await InvitationStore(db: db).insert(invitation, available: available, due: due)

@@ -47,7 +47,7 @@ extension SupervisionHandlers {
       try await anomalies.insert(anomaly)
       try await Audit.record(
         "record_manual_entry", target: anomaly.id, detail: "\(request.source)",
-        on: db.connection, logger: db.logger)
+        on: db)
       return Change(anomaly)
     }
   }
@@ -144,7 +144,7 @@ extension SupervisionHandlers {
       anomaly.updateTime = .init(date: now)
       try await anomalies.recount(anomaly, from: old)
       try await Audit.record(
-        event.auditAction, target: id, on: db.connection, logger: db.logger)
+        event.auditAction, target: id, on: db)
       return Change(
         anomaly, statement: try AnomalyStore.update(anomaly),
         events: [event.entry(anomaly.id, anomaly, at: now)])

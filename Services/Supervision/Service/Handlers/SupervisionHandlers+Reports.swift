@@ -68,7 +68,7 @@ extension SupervisionHandlers {
       try await Audit.record(
         method.lowercased(), target: requestID,
         detail: "\(response.accepted) accepted, \(response.refusals.count) refused",
-        on: db.connection, logger: db.logger)
+        on: db)
       return Change(response)
     }
   }

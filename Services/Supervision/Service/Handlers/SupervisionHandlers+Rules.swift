@@ -21,8 +21,7 @@ extension SupervisionHandlers {
       by: request, subject: try Caller.required().subject, at: service.clock.now)
     return try await service.change(request.requestID, context) { db in
       try await Audit.record(
-        "update_rule", target: rule.code, detail: try rule.jsonString(), on: db.connection,
-        logger: db.logger)
+        "update_rule", target: rule.code, detail: try rule.jsonString(), on: db)
       return Change(rule, statement: try RuleStore.put(rule))
     }
   }
@@ -48,7 +47,7 @@ extension SupervisionHandlers {
       }
       try await Audit.record(
         "set_score_model", target: "v\(model.version)", detail: try model.jsonString(),
-        on: db.connection, logger: db.logger)
+        on: db)
       return Change(model, statement: try ScoreModelStore.insert(model))
     }
   }

@@ -43,7 +43,7 @@ struct RatingReplica {
     guard mark.kind == .attitude else { return }
     guard let rule = try await RuleStore(db: db).book().enabled(RuleBook.Code.attitudeBad)
     else { return }
-    let calendar = try await calendars.calendar(on: db.connection, logger: db.logger)
+    let calendar = try await calendars.calendar(on: db)
     let region = try await CatalogReplica(db: db).region(of: mark.departmentID)
     let anomaly = try RatingJudgement.attitudeBad(
       mark, rule: rule, regionCode: region ?? rules.regionCode, evidence: evidence,
@@ -77,7 +77,7 @@ struct RatingReplica {
     guard code >= RatingJudgement.minCode(book),
       let rule = book.enabled(RuleBook.Code.ratingDissatisfied)
     else { return }
-    let calendar = try await calendars.calendar(on: db.connection, logger: db.logger)
+    let calendar = try await calendars.calendar(on: db)
     let kase = try await CaseStore(db: db).lock(rating.caseNumber)
     let anomaly = try RatingJudgement.dissatisfied(
       rating, rule: rule, kase: kase?.kase, regionCode: region, evidence: evidence,

@@ -18,7 +18,7 @@ struct CaseLedger {
       db: db,
       judge: CaseJudge(
         rules: rules, book: try await RuleStore(db: db).book(),
-        calendar: try await calendars.calendar(on: db.connection, logger: db.logger)))
+        calendar: try await calendars.calendar(on: db)))
   }
 
   /// Records `facts` (what the source says now) over `old`, judged at `instant`.
