@@ -127,7 +127,7 @@ func floorMod<T: BinaryInteger>(_ value: T, _ divisor: T) -> T {
 
 // MARK: - Text and coding
 
-extension CivilDate: LosslessStringConvertible, Codable {
+extension CivilDate: TextCoded {
   /// Parses `YYYY-MM-DD`, the form used in notices, configuration and the wire format.
   public init(parsing text: String) throws(CalendarError) {
     let bytes = Array(text.utf8)
@@ -138,30 +138,9 @@ extension CivilDate: LosslessStringConvertible, Codable {
     try self.init(year: year, month: month, day: day)
   }
 
-  public init?(_ description: String) {
-    guard let date = try? CivilDate(parsing: description) else { return nil }
-    self = date
-  }
-
   /// `YYYY-MM-DD`.
   public var description: String {
     "\(zeroPadded(year, width: 4))-\(zeroPadded(month, width: 2))-\(zeroPadded(day, width: 2))"
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    do {
-      try self.init(parsing: text)
-    } catch {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: error.description)
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
   }
 }
 

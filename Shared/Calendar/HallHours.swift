@@ -27,7 +27,7 @@ public struct TimeOfDay: Sendable, Hashable, Comparable {
   }
 }
 
-extension TimeOfDay: LosslessStringConvertible, Codable {
+extension TimeOfDay: TextCoded {
   /// Parses `HH:MM`, the form in which opening hours are configured.
   public init(parsing text: String) throws(CalendarError) {
     let bytes = Array(text.utf8)
@@ -37,30 +37,9 @@ extension TimeOfDay: LosslessStringConvertible, Codable {
     try self.init(hour: hour, minute: minute)
   }
 
-  public init?(_ description: String) {
-    guard let time = try? TimeOfDay(parsing: description) else { return nil }
-    self = time
-  }
-
   /// `HH:MM`.
   public var description: String {
     "\(zeroPadded(hour, width: 2)):\(zeroPadded(minute, width: 2))"
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    do {
-      try self.init(parsing: text)
-    } catch {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: error.description)
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
   }
 }
 
