@@ -1,4 +1,5 @@
 import Foundation
+import HallDatabase
 import HallServer
 import Testing
 
