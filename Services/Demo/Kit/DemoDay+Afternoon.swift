@@ -1,6 +1,5 @@
 import HallContracts
 import HallctlKit
-import SwiftProtobuf
 
 /// The afternoon in the back office: the promised material and the corrected copy arrive
 /// online, the cases are decided and their licences delivered, applicants rate, and a

@@ -26,9 +26,7 @@ struct CatalogCommand: AsyncParsableCommand {
         $0.departmentID = department
         $0.pageSize = limit
       }
-      try await connection.show(
-        { try await $0.searchGuides(request) }
-      ) {
+      try await connection.show({ try await $0.searchGuides(request) }) {
         Output.table(
           ["code", "name", "department", "promised days", "statutory days", "visits"],
           $0.guides.map(Self.row))
@@ -73,9 +71,7 @@ struct CatalogCommand: AsyncParsableCommand {
     @OptionGroup var connection: CatalogConnection
 
     func run() async throws {
-      try await connection.show(
-        { try await $0.listBundles(.with { $0.pageSize = 200 }) }
-      ) {
+      try await connection.show({ try await $0.listBundles(.with { $0.pageSize = 200 }) }) {
         Output.table(
           ["code", "name", "members", "materials", "promised"],
           $0.bundles.map {
@@ -137,9 +133,7 @@ struct CatalogCommand: AsyncParsableCommand {
         $0.startTime = .init(date: start)
         $0.workingDays = days
       }
-      try await connection.show(
-        { try await $0.computeDueTime(request) }
-      ) {
+      try await connection.show({ try await $0.computeDueTime(request) }) {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = Format.chinaStandardTime
         Output.line(formatter.string(from: $0.dueTime.date))

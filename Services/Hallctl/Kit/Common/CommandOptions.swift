@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HallContracts
-import SwiftProtobuf
 
 /// The idempotency key every changing call carries: a retry with the same id returns the
 /// first answer, so an operator unsure whether a call went through can repeat it safely.
@@ -71,6 +70,3 @@ protocol AppealDecisionRequest {
   var uphold: Bool { get set }
   var reason: String { get set }
 }
-
-extension Hall_Rating_V1_DecideAppealRequest: AppealDecisionRequest {}
-extension Hall_Supervision_V1_DecideAppealRequest: AppealDecisionRequest {}

@@ -41,6 +41,3 @@ protocol AcceptanceRequest {
   var shortfallCommitment: String { get set }
   var shortfallWorkingDays: Int32 { get set }
 }
-
-extension Hall_Intake_V1_AcceptCaseRequest: AcceptanceRequest {}
-extension Hall_Intake_V1_AcceptBundleApplicationRequest: AcceptanceRequest {}

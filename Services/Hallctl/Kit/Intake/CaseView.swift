@@ -1,5 +1,4 @@
 import HallContracts
-import SwiftProtobuf
 
 /// How a case reads on a terminal: after a change, the few facts that change; for `get`,
 /// everything an operator answering the applicant's question needs, timeline last.

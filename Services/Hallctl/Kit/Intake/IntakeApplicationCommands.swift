@@ -101,7 +101,3 @@ extension Hall_Intake_V1_BundleApplication: StepRecord {
       })
   }
 }
-
-extension Hall_Intake_V1_AcceptBundleApplicationRequest: StepRequest {
-  package mutating func target(_ id: String) { applicationID = id }
-}

@@ -312,9 +312,7 @@ struct IntakeCaseList: AsyncParsableCommand {
       $0.openOnly = open
       page.apply(to: &$0)
     }
-    try await connection.show(
-      { try await $0.listCases(request) }
-    ) {
+    try await connection.show({ try await $0.listCases(request) }) {
       Output.table(
         ["case", "item", "state", "applicant", "received", "due"],
         $0.cases.map {

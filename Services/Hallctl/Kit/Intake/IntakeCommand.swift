@@ -37,6 +37,7 @@ struct IntakeCommand: AsyncParsableCommand {
 /// The case a command acts on, and the key that makes repeating it safe.
 typealias CaseTarget = StepTarget<Hall_Intake_V1_Case>
 
+/// Every step on a case answers with the case as it now stands.
 extension Hall_Intake_V1_Case: StepRecord {
   typealias Client = IntakeServiceClient
   static var argument: ArgumentHelp {
@@ -44,33 +45,3 @@ extension Hall_Intake_V1_Case: StepRecord {
   }
   static func brief(_ kase: Self) { CaseView.brief(kase) }
 }
-
-/// A step on one case names it by its number.
-package protocol CaseStepRequest: StepRequest {
-  var caseNumber: String { get set }
-}
-
-extension CaseStepRequest {
-  package mutating func target(_ id: String) { caseNumber = id }
-}
-
-extension Hall_Intake_V1_AcceptCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_SubmitCorrectionRequest: CaseStepRequest {}
-extension Hall_Intake_V1_SupplyShortfallRequest: CaseStepRequest {}
-extension Hall_Intake_V1_WithdrawCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_DeliverResultRequest: CaseStepRequest {}
-extension Hall_Intake_V1_RecordFeeRequest: CaseStepRequest {}
-extension Hall_Intake_V1_RecordVisitRequest: CaseStepRequest {}
-extension Hall_Intake_V1_StartReviewRequest: CaseStepRequest {}
-extension Hall_Intake_V1_RequestCorrectionRequest: CaseStepRequest {}
-extension Hall_Intake_V1_StartSpecialProcedureRequest: CaseStepRequest {}
-extension Hall_Intake_V1_EndSpecialProcedureRequest: CaseStepRequest {}
-extension Hall_Intake_V1_ExtendDeadlineRequest: CaseStepRequest {}
-extension Hall_Intake_V1_DecideCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_EscalateCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_IssueLicenceRequest: CaseStepRequest {}
-
-extension Hall_Intake_V1_ListCasesRequest: PagedRequest {}
-extension Hall_Intake_V1_ListCasesResponse: PagedResponse {}
-extension Hall_Intake_V1_ListTicketsRequest: PagedRequest {}
-extension Hall_Intake_V1_ListTicketsResponse: PagedResponse {}

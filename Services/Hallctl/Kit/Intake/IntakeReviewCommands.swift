@@ -1,6 +1,5 @@
 import ArgumentParser
 import HallContracts
-import SwiftProtobuf
 
 struct IntakeReviewCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -91,9 +91,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
         $0.state = state ?? .unspecified
         page.apply(to: &$0)
       }
-      try await connection.show(
-        { try await $0.listTickets(request) }
-      ) {
+      try await connection.show({ try await $0.listTickets(request) }) {
         Output.table(
           ["number", "state", "for", "issued", "waited", "window", "case", "ticket"],
           $0.tickets.map {
@@ -123,10 +121,3 @@ extension Hall_Intake_V1_Ticket: StepRecord {
     ])
   }
 }
-
-extension Hall_Intake_V1_FinishTicketRequest: StepRequest {
-  package mutating func target(_ id: String) { ticketID = id }
-}
-
-extension Hall_Intake_V1_IssueTicketRequest: KeyedRequest {}
-extension Hall_Intake_V1_CallNextTicketRequest: KeyedRequest {}

@@ -17,9 +17,6 @@ protocol SubmissionRequest: SwiftProtobuf.Message {
   var ticketID: String { get set }
 }
 
-extension Hall_Intake_V1_SubmitCaseRequest: SubmissionRequest {}
-extension Hall_Intake_V1_SubmitBundleApplicationRequest: SubmissionRequest {}
-
 /// A submission from flags, from a file in the contract's JSON form (what a form system or
 /// a script would produce), or both: flags fill in or override what the file says, and
 /// materials add to its list.
@@ -95,7 +92,7 @@ struct SubmissionOptions: ParsableArguments {
     try await change.connection.show({ try await call($0, submission) }, view)
   }
 
-  func request<Request: SubmissionRequest>(_ type: Request.Type, requestID: String) throws
+  private func request<Request: SubmissionRequest>(_ type: Request.Type, requestID: String) throws
     -> Request
   {
     var request = Request()

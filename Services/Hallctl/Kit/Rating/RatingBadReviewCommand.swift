@@ -96,9 +96,7 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
         $0.departmentID = department
         page.apply(to: &$0)
       }
-      try await connection.show(
-        { try await $0.listBadReviews(request) }
-      ) {
+      try await connection.show({ try await $0.listBadReviews(request) }) {
         Output.table(
           ["bad review", "department", "state", "satisfaction", "visit due", "closing due"],
           $0.badReviews.map {
@@ -151,23 +149,6 @@ extension Hall_Rating_V1_BadReview: StepRecord {
     ])
   }
 }
-
-/// A step on a bad review or an anomaly names it by its id.
-protocol IdentifiedStepRequest: StepRequest {
-  var id: String { get set }
-}
-
-extension IdentifiedStepRequest {
-  package mutating func target(_ id: String) { self.id = id }
-}
-
-extension Hall_Rating_V1_RecordReturnVisitRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_ClassifyBadReviewRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_RecordRectificationRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_CheckRectificationRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_GiveFeedbackRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_AppealBadReviewRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_DecideAppealRequest: IdentifiedStepRequest {}
 
 extension RatingBadReviewCommand {
   struct ReturnVisit: AsyncParsableCommand {

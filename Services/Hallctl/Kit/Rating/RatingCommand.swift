@@ -94,22 +94,12 @@ struct RatingCommand: AsyncParsableCommand {
         $0.departmentID = department
         page.apply(to: &$0)
       }
-      try await connection.show(
-        { try await $0.listRatings(request) }
-      ) { RatingCommand.table($0.ratings) }
+      try await connection.show({ try await $0.listRatings(request) }) {
+        RatingCommand.table($0.ratings)
+      }
     }
   }
 }
-
-extension Hall_Rating_V1_ListRatingsRequest: PagedRequest {}
-extension Hall_Rating_V1_ListRatingsResponse: PagedResponse {}
-extension Hall_Rating_V1_ListBadReviewsRequest: PagedRequest {}
-extension Hall_Rating_V1_ListBadReviewsResponse: PagedResponse {}
-extension Hall_Rating_V1_ListInvitationsRequest: PagedRequest {}
-extension Hall_Rating_V1_ListInvitationsResponse: PagedResponse {}
-extension Hall_Rating_V1_SubmitRatingRequest: KeyedRequest {}
-extension Hall_Rating_V1_RecordInvitationOutcomeRequest: KeyedRequest {}
-extension Hall_Rating_V1_RecordMarkRequest: KeyedRequest {}
 
 struct RatingMarkCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -189,9 +179,7 @@ struct RatingFiguresCommand: AsyncParsableCommand {
       $0.from = period.from
       $0.to = period.to
     }
-    try await connection.show(
-      { try await $0.getFigures(request) }
-    ) {
+    try await connection.show({ try await $0.getFigures(request) }) {
       Output.table(
         [
           "group", "finished", "ratings", "good", "bad", "satisfaction", "active", "linked",

@@ -37,9 +37,7 @@ struct RatingInvitationCommand: AsyncParsableCommand {
         if let day { $0.day = day }
         page.apply(to: &$0)
       }
-      try await connection.show(
-        { try await $0.listInvitations(request) }
-      ) {
+      try await connection.show({ try await $0.listInvitations(request) }) {
         Output.table(
           ["invitation", "department", "finished", "due by", "outcome"],
           $0.invitations.map {

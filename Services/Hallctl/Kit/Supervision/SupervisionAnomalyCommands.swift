@@ -16,13 +16,6 @@ extension Hall_Supervision_V1_Anomaly: StepRecord {
   static func brief(_ anomaly: Self) { AnomalyView.brief(anomaly) }
 }
 
-extension Hall_Supervision_V1_JudgeManualEntryRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_AppealAnomalyRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_DecideAppealRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_RecordFollowUpRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_ListAnomaliesRequest: PagedRequest {}
-extension Hall_Supervision_V1_ListAnomaliesResponse: PagedResponse {}
-
 struct SupervisionAnomalyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "anomaly",
@@ -104,9 +97,9 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
         if let to { $0.raisedTo = to }
         page.apply(to: &$0)
       }
-      try await connection.show(
-        { try await $0.listAnomalies(request) }
-      ) { AnomalyView.table($0.anomalies) }
+      try await connection.show({ try await $0.listAnomalies(request) }) {
+        AnomalyView.table($0.anomalies)
+      }
     }
   }
 
@@ -120,8 +113,7 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     @Argument(help: "Anomaly id.") var id: String
 
     func run() async throws {
-      try await connection.show(
-        { try await $0.getAnomaly(.with { $0.id = id }) }, AnomalyView.full)
+      try await connection.show({ try await $0.getAnomaly(.with { $0.id = id }) }, AnomalyView.full)
     }
   }
 

@@ -140,9 +140,7 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
         $0.source = source ?? .unspecified
         page.apply(to: &$0)
       }
-      try await connection.show(
-        { try await $0.queryCases(request) }
-      ) {
+      try await connection.show({ try await $0.queryCases(request) }) {
         Output.table(
           [
             "case", "item", "department", "source", "state", "received", "due", "timeliness",
@@ -160,6 +158,3 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
     }
   }
 }
-
-extension Hall_Supervision_V1_QueryCasesRequest: PagedRequest {}
-extension Hall_Supervision_V1_QueryCasesResponse: PagedResponse {}

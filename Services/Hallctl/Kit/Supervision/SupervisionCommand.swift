@@ -1,6 +1,5 @@
 import ArgumentParser
 import HallContracts
-import SwiftProtobuf
 
 struct SupervisionCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -20,7 +19,6 @@ struct SupervisionCommand: AsyncParsableCommand {
       SupervisionReportCommand.self, SupervisionImportCommand.self,
       SupervisionReportCasesCommand.self, SupervisionExportCommand.self,
     ])
-
 }
 
 /// How anomalies read on a terminal.
@@ -96,7 +94,3 @@ enum AnomalyView {
     return anomaly.appeal.upheld ? "upheld" : "rejected"
   }
 }
-
-extension Hall_Supervision_V1_RecordManualEntryRequest: KeyedRequest {}
-extension Hall_Supervision_V1_SetScoreModelRequest: KeyedRequest {}
-extension Hall_Supervision_V1_ImportCasesRequest: KeyedRequest {}

@@ -102,9 +102,7 @@ struct SupervisionReportCasesCommand: AsyncParsableCommand {
     if write.requestID != nil || request.requestID.isEmpty { request.requestID = write.id }
     if admitLate { request.admitLate = true }
     let report = request
-    try await connection.show(
-      { try await $0.reportCases(report) },
-      ReportView.show)
+    try await connection.show({ try await $0.reportCases(report) }, ReportView.show)
   }
 }
 

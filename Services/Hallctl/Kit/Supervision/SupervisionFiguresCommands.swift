@@ -38,9 +38,7 @@ struct SupervisionFiguresCommand: AsyncParsableCommand {
       $0.departmentID = department
       $0.regionCode = region
     }
-    try await connection.show(
-      { try await $0.getFigures(request) }
-    ) {
+    try await connection.show({ try await $0.getFigures(request) }) {
       Output.table(
         [
           "group", "name", "accepted", "red-carded", "red-card rate", "warned", "completed",
@@ -86,9 +84,7 @@ struct SupervisionReportCommand: AsyncParsableCommand {
       $0.month = month
       $0.grouping = by
     }
-    try await connection.show(
-      { try await $0.getMonthlyReport(request) }
-    ) { report in
+    try await connection.show({ try await $0.getMonthlyReport(request) }) { report in
       Output.line("\(report.month), score model v\(report.model.version)")
       Output.line()
       let total = report.total

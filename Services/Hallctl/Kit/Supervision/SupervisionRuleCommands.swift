@@ -38,9 +38,9 @@ struct SupervisionRulesCommand: AsyncParsableCommand {
     @OptionGroup var connection: SupervisionConnection
 
     func run() async throws {
-      try await connection.show(
-        { try await $0.listRules(.init()) }
-      ) { SupervisionRulesCommand.table($0.rules) }
+      try await connection.show({ try await $0.listRules(.init()) }) {
+        SupervisionRulesCommand.table($0.rules)
+      }
     }
   }
 
