@@ -33,7 +33,8 @@ struct FeedCrashTests {
         let attempts = Mutex<[String: Int]>([:])
         let crashed = Mutex<Set<String>>([])
         let consumer = FeedFixture.consumer(
-          port: producer.port, database: client, tag: "crashy"
+          port: producer.port, database: client, tag: "crashy",
+          checkingPayload: false
         ) { event in
           let attempt = attempts.withLock { counts in
             counts[event.aggregateID, default: 0] += 1

@@ -31,7 +31,8 @@ struct FeedPoisonTests {
           }
         }
         let consumer = FeedFixture.consumer(
-          port: producer.port, database: client, tag: "consumer"
+          port: producer.port, database: client, tag: "consumer",
+          checkingPayload: false
         ) { event in
           if event.aggregateID == "e-42" { throw Poison() }
         }
