@@ -44,11 +44,7 @@ public struct AuthInterceptor: ServerInterceptor {
   }
 
   public func intercept<Input: Sendable, Output: Sendable>(
-    request: StreamingServerRequest<Input>,
-    context: ServerContext,
-    next:
-      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
-      StreamingServerResponse<Output>
+    request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
     guard let rule = policy.rule(for: context.descriptor) else {
       throw RPCError(
@@ -115,3 +111,9 @@ public struct BearerTokenClientInterceptor: ClientInterceptor {
     return try await next(request, context)
   }
 }
+
+/// What a server interceptor calls to pass the request on: the next interceptor, or the
+/// handler. Named once so that each interceptor's signature reads as its protocol's.
+public typealias NextHandler<Input: Sendable, Output: Sendable> =
+  @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+  StreamingServerResponse<Output>

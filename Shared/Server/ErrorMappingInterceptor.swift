@@ -1,4 +1,5 @@
 public import GRPCCore
+public import HallAuth
 import HallDatabase
 public import Logging
 import PostgresNIO
@@ -14,11 +15,7 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
   public init(logger: Logger) { self.logger = logger }
 
   public func intercept<Input: Sendable, Output: Sendable>(
-    request: StreamingServerRequest<Input>,
-    context: ServerContext,
-    next:
-      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
-      StreamingServerResponse<Output>
+    request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
     do {
       return try await next(request, context)

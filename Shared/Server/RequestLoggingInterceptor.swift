@@ -1,4 +1,5 @@
 public import GRPCCore
+public import HallAuth
 public import Logging
 
 /// Logs every call's method, status and duration as one line, outermost of the
@@ -14,11 +15,7 @@ public struct RequestLoggingInterceptor: ServerInterceptor {
   public init(logger: Logger) { self.logger = logger }
 
   public func intercept<Input: Sendable, Output: Sendable>(
-    request: StreamingServerRequest<Input>,
-    context: ServerContext,
-    next:
-      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
-      StreamingServerResponse<Output>
+    request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
     let start = ContinuousClock.now
     let method = context.descriptor.fullyQualifiedMethod

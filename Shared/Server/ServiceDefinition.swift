@@ -8,6 +8,8 @@ public import ServiceLifecycle
 public struct ServiceDefinition: Sendable {
   /// Short name, also the schema: "catalog", "intake", "supervision", "rating".
   public var name: String
+  /// One line on what it serves, the executable's `--help` abstract.
+  public var summary: String
   public var migrations: [Migration]
   public var policy: AccessPolicy
   /// Fully qualified names of the RPC services offered, for the health service.
@@ -20,11 +22,12 @@ public struct ServiceDefinition: Sendable {
   public var make: @Sendable (ServiceContext) async throws -> ServiceParts
 
   public init(
-    name: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
+    name: String, summary: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
     largeRequests: [MethodDescriptor: Int] = [:],
     make: @escaping @Sendable (ServiceContext) async throws -> ServiceParts
   ) {
     self.name = name
+    self.summary = summary
     self.migrations = migrations
     self.policy = policy
     self.rpcServiceNames = rpcServiceNames

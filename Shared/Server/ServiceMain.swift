@@ -64,3 +64,26 @@ extension ServiceMain {
     await command.main()
   }
 }
+
+/// A service as an executable names its definition, and the command line follows from it.
+public protocol ServiceProgram {
+  static var definition: ServiceDefinition { get }
+}
+
+/// The command line of every service executable: `hall-<name>`, the definition's summary,
+/// and the options every service takes.
+public struct ServiceCommand<Program: ServiceProgram>: AsyncParsableCommand {
+  public static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "hall-\(Program.definition.name)", abstract: Program.definition.summary,
+      discussion: ServiceOptions.discussion)
+  }
+
+  @OptionGroup var options: ServiceOptions
+
+  public init() {}
+
+  public func run() async throws {
+    try await options.run(Program.definition)
+  }
+}

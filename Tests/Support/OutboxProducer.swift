@@ -6,7 +6,7 @@ public import HallServer
 /// tests and benchmark: what they measure is the feed, not a service's handlers.
 public enum OutboxProducer {
   public static let definition = ServiceDefinition(
-    name: "intake",
+    name: "intake", summary: "An outbox and nothing else.",
     migrations: [
       Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
     ],

@@ -4,9 +4,11 @@ public import HallServer
 
 /// The intake service (INT-1 to INT-12): queue tickets, cases from any channel at one window,
 /// acceptance decisions, the back office, licences and delivery, one-thing applications.
-public enum Intake {
+public enum Intake: ServiceProgram {
   public static let definition = ServiceDefinition(
     name: "intake",
+    summary:
+      "The intake service: tickets, cases from any channel, acceptance, back office, delivery.",
     migrations: IntakeMigrations.all,
     policy: IntakeAccess.policy,
     rpcServiceNames: [IntakeContract.descriptor.fullyQualifiedService],

@@ -5,9 +5,11 @@ public import HallServer
 /// The rating service (RAT-1 to RAT-6): ratings of finished cases, second evaluations,
 /// invitations, the bad-review loop, marks and figures. It follows intake's cases, the
 /// catalog's calendar and supervision's anomalies from their feeds.
-public enum Rating {
+public enum Rating: ServiceProgram {
   public static let definition = ServiceDefinition(
     name: "rating",
+    summary:
+      "The rating service (好差评): ratings of finished cases, invitations, the bad-review loop.",
     migrations: RatingMigrations.all,
     policy: RatingAccess.policy,
     rpcServiceNames: [RatingContract.descriptor.fullyQualifiedService],

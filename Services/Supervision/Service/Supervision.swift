@@ -9,9 +9,11 @@ public import PostgresNIO
 /// The supervision service [电子监察] (SUP-1 to SUP-10): the record of every case with its
 /// cards, anomalies and their appeals and follow-up, figures, the monthly report, data
 /// reporting and the combined query.
-public enum Supervision {
+public enum Supervision: ServiceProgram {
   public static let definition = ServiceDefinition(
     name: "supervision",
+    summary:
+      "The supervision service (电子监察): cards, anomalies, appeals, figures, the monthly report.",
     migrations: SupervisionMigrations.all,
     policy: SupervisionAccess.policy,
     rpcServiceNames: [SupervisionContract.descriptor.fullyQualifiedService],

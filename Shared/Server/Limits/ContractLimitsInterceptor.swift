@@ -1,4 +1,5 @@
 public import GRPCCore
+public import HallAuth
 import SwiftProtobuf
 
 /// Holds every request message to the contract's limits (``ContractLimits``) as the handler
@@ -13,11 +14,7 @@ public struct ContractLimitsInterceptor: ServerInterceptor {
   }
 
   public func intercept<Input: Sendable, Output: Sendable>(
-    request: StreamingServerRequest<Input>,
-    context: ServerContext,
-    next:
-      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
-      StreamingServerResponse<Output>
+    request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
     var checked = request
     let limit = maximumBytes[context.descriptor] ?? ContractLimits.defaultMaximumBytes
