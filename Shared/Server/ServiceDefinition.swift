@@ -22,7 +22,8 @@ public struct ServiceDefinition: Sendable {
   public var make: @Sendable (ServiceContext) async throws -> ServiceParts
 
   public init(
-    name: String, summary: String, migrations: [Migration], policy: AccessPolicy, rpcServiceNames: [String],
+    name: String, summary: String, migrations: [Migration], policy: AccessPolicy,
+    rpcServiceNames: [String],
     largeRequests: [MethodDescriptor: Int] = [:],
     make: @escaping @Sendable (ServiceContext) async throws -> ServiceParts
   ) {
