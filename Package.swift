@@ -24,6 +24,11 @@ let unixSignals = Target.Dependency.product(
   name: "UnixSignals", package: "swift-service-lifecycle")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let x509 = Target.Dependency.product(name: "X509", package: "swift-certificates")
+let asn1 = Target.Dependency.product(name: "SwiftASN1", package: "swift-asn1")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let certificateReloading = Target.Dependency.product(
+  name: "NIOCertificateReloading", package: "swift-nio-extras")
 let argumentParser = Target.Dependency.product(
   name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -49,6 +54,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
   ],
   targets: [
     // Shared libraries.
@@ -67,7 +76,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .target(
       name: "HallAuth",
-      dependencies: [grpcCore, crypto, logging],
+      dependencies: [grpcCore, crypto, logging, x509, asn1],
       path: "Shared/Auth",
       swiftSettings: strictSettings),
     .target(
@@ -75,7 +84,7 @@ let package = Package(
       dependencies: [
         "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2,
         grpcProtobuf, lifecycle, unixSignals, logging, postgres, protobuf, argumentParser,
-        nioCore, nioPosix,
+        nioCore, nioPosix, nioSSL, certificateReloading, x509,
       ],
       path: "Shared/Server",
       swiftSettings: strictSettings),
@@ -219,8 +228,8 @@ let package = Package(
     .testTarget(
       name: "CatalogTests",
       dependencies: [
-        "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", "HallServer", grpcCore,
-        grpcHTTP2, protobuf,
+        "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", "HallServer",
+        "HallDatabase", grpcCore, grpcHTTP2, protobuf, logging,
       ],
       path: "Tests/CatalogTests",
       swiftSettings: strictSettings),

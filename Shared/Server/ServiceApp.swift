@@ -20,18 +20,39 @@ public final class ServiceApp: Service {
   private let logger: Logger
   private let transport: HTTP2ServerTransport.Posix
 
-  public init(definition: ServiceDefinition, settings: ServiceSettings, logger: Logger) {
+  private let tls: ServiceTLS
+
+  /// Builds the listener: TLS when the settings give a certificate, plaintext only on a
+  /// loopback address (and said so in the log), since the calls carry personal data and
+  /// tokens.
+  public init(definition: ServiceDefinition, settings: ServiceSettings, logger: Logger) throws {
     self.definition = definition
     self.settings = settings
     self.logger = logger
+    self.tls = try ServiceTLS(settings: TLSSettings.load(from: settings.options), logger: logger)
+    let host = settings.listenHost
+    let isLoopback = host.hasPrefix("127.") || host == "::1" || host == "localhost"
+    if !tls.settings.serves {
+      guard isLoopback else {
+        throw ServiceSettings.Problem(
+          description:
+            "listening on \(host) needs TLS (HALL_TLS_CERT_FILE and HALL_TLS_KEY_FILE); plaintext is for loopback development only"
+        )
+      }
+      logger.warning(
+        "plaintext listener: for development on this machine only",
+        metadata: ["host": "\(host)"])
+    }
     self.client = settings.database.makeClient(logger: logger)
     var config = HTTP2ServerTransport.Posix.Config.defaults
     // The transport resets the stream of a larger message without a status; up to this size
     // the contract's limits answer RESOURCE_EXHAUSTED with the method's own limit.
     config.rpc.maxRequestPayloadSize = Self.transportPayloadLimit
     self.transport = HTTP2ServerTransport.Posix(
-      address: .ipv4(host: settings.listenHost, port: settings.listenPort),
-      transportSecurity: .plaintext, config: config)
+      address: ipAddressBytes(host)?.count == 16
+        ? .ipv6(host: host, port: settings.listenPort)
+        : .ipv4(host: host == "localhost" ? "127.0.0.1" : host, port: settings.listenPort),
+      transportSecurity: try tls.serverSecurity, config: config)
   }
 
   /// The largest message the transport reads: 16 MiB.
@@ -49,7 +70,8 @@ public final class ServiceApp: Service {
     try await Migrator.migrate(
       definition.migrations, schema: definition.name, client: client, logger: logger)
     let context = ServiceContext(
-      name: definition.name, client: client, settings: settings, logger: logger)
+      name: definition.name, client: client, settings: settings, logger: logger,
+      links: try tls.links)
     let parts = try await definition.make(context)
     try checkPoolSize(for: parts.workers)
     let feed = OutboxFeed(
@@ -61,7 +83,7 @@ public final class ServiceApp: Service {
       services: parts.handlers + [health, EventFeedService(feed: feed)],
       interceptors: try interceptors())
     // Stopped in reverse order: the server drains first, then the sequencer, then workers.
-    var peers = parts.workers.map {
+    var peers = (parts.workers + [tls.worker].compactMap { $0 }).map {
       ServiceGroupConfiguration.ServiceConfiguration(
         service: WorkerPeer(worker: $0, logger: logger))
     }

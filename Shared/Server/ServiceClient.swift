@@ -2,23 +2,37 @@ public import GRPCCore
 public import GRPCNIOTransportHTTP2
 import HallAuth
 
-/// A plaintext HTTP/2 connection to one of the platform's services, with the caller's
-/// bearer token on every call. Used by hallctl, the tests and service-to-service links.
+/// An HTTP/2 connection to one of the platform's services, with the caller's bearer token on
+/// every call. Used by hallctl, the demonstration, the tests and service-to-service links.
 public enum ServiceClient {
+  /// Connects to `address` with `security` (plaintext only to loopback). A DNS name with
+  /// several addresses gets the calls spread over them in turn.
   public static func with<Result: Sendable>(
-    host: String, port: Int, token: String?,
+    address: PeerAddress, security: LinkSecurity, token: String?,
     _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
   ) async throws -> Result {
+    try security.check(address)
     let interceptors: [any ClientInterceptor] =
       token.map {
         [BearerTokenClientInterceptor(token: $0)]
       } ?? []
     return try await withGRPCClient(
       transport: .http2NIOPosix(
-        target: .ipv4(address: host, port: port), transportSecurity: .plaintext),
+        target: address.target, transportSecurity: security.transport,
+        serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin])),
       interceptors: interceptors
     ) { client in
       try await body(client)
     }
+  }
+
+  /// A plaintext connection to a service on this machine's loopback (tests, benchmarks).
+  public static func with<Result: Sendable>(
+    host: String, port: Int, token: String?,
+    _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+  ) async throws -> Result {
+    try await with(
+      address: PeerAddress(host: .ipv4(host), port: port), security: .plaintext, token: token,
+      body)
   }
 }

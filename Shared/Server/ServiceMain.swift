@@ -21,7 +21,7 @@ public enum ServiceMain {
       return handler
     }
     let logger = Logger(label: "hall.\(definition.name)")
-    let app = ServiceApp(definition: definition, settings: settings, logger: logger)
+    let app = try ServiceApp(definition: definition, settings: settings, logger: logger)
     if migrateOnly {
       try await app.migrateOnly()
     } else {

@@ -47,21 +47,21 @@ public struct ServiceSettings: Sendable {
     "catalog": 50051, "intake": 50052, "rating": 50053, "supervision": 50054,
   ]
 
-  /// Where another service of the deployment listens: `HALL_<NAME>_ADDR` as host:port.
-  public func address(of service: String) throws -> (host: String, port: Int) {
+  /// Where another service of the deployment listens: `HALL_<NAME>_ADDR` as host:port (a
+  /// DNS name, an IPv4 literal or a bracketed IPv6 one), by default this machine's loopback.
+  public func address(of service: String) throws -> PeerAddress {
     let key = "\(service.uppercased())_ADDR"
     guard let text = options[key] else {
       guard let port = Self.defaultPorts[service] else {
         throw Problem(description: "HALL_\(key) is required: \(service) has no default port")
       }
-      return ("127.0.0.1", port)
+      return .loopback(port: port)
     }
-    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-      (1...65535).contains(port)
-    else {
-      throw Problem(description: "HALL_\(key) must be host:port, not \(text)")
+    do {
+      return try PeerAddress(parsing: text)
+    } catch let error as PeerAddressError {
+      throw Problem(description: "HALL_\(key) \(error.description)")
     }
-    return (String(text[..<colon]), port)
   }
 
   /// A whole-number option, or `defaultValue` when unset.
@@ -75,12 +75,7 @@ public struct ServiceSettings: Sendable {
   public func choiceOption(_ key: String, default defaultValue: String, choices: [String]) throws
     -> String
   {
-    guard let text = options[key] else { return defaultValue }
-    guard choices.contains(text) else {
-      throw Problem(
-        description: "HALL_\(key) must be one of \(choices.joined(separator: ", ")), not \(text)")
-    }
-    return text
+    try Self.choice(key, in: options, default: defaultValue, choices: choices)
   }
 
   public struct Problem: Error, CustomStringConvertible {
@@ -167,6 +162,18 @@ public struct ServiceSettings: Sendable {
     } catch {
       throw Problem(description: "cannot read HALL_\(key)_FILE \(path): \(error)")
     }
+  }
+
+  static func choice(
+    _ key: String, in options: [String: String], default defaultValue: String, choices: [String]
+  ) throws -> String {
+    guard let text = options[key] else { return defaultValue }
+    guard choices.contains(text) else {
+      throw Problem(
+        description:
+          "HALL_\(key) must be one of \(choices.joined(separator: ", ")), not \(text.prefix(40))")
+    }
+    return text
   }
 
   static func int(

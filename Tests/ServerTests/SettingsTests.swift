@@ -66,3 +66,91 @@ struct SettingsTests {
     return path
   }
 }
+
+/// OPS-3: a peer's address as an operator writes it.
+@Suite("Peer addresses")
+struct PeerAddressTests {
+  @Test("a DNS name, an IPv4 literal and a bracketed IPv6 literal")
+  func parses() throws {
+    #expect(try PeerAddress(parsing: "intake.hall.svc:50052").host == .name("intake.hall.svc"))
+    #expect(try PeerAddress(parsing: "10.0.3.7:50052").host == .ipv4("10.0.3.7"))
+    let v6 = try PeerAddress(parsing: "[::1]:50052")
+    #expect(v6.host == .ipv6("::1"))
+    #expect(v6.isLoopback)
+    #expect(v6.description == "[::1]:50052")
+    #expect(try PeerAddress(parsing: "localhost:1").isLoopback)
+    #expect(try !PeerAddress(parsing: "intake:50052").isLoopback)
+  }
+
+  @Test("anything else is refused, quoting it")
+  func refuses() {
+    for text in [
+      "intake", "intake:0", "intake:65536", "intake:x", ":50052", "in take:50052",
+      "-intake:50052", "[intake]:50052", "::1:50052", String(repeating: "a", count: 300) + ":1",
+    ] {
+      #expect(throws: PeerAddressError.self, "\(text)") { try PeerAddress(parsing: text) }
+    }
+  }
+
+  @Test("HALL_<SERVICE>_ADDR names the setting at fault")
+  func settingNamed() throws {
+    var settings = ServiceSettings(
+      deployment: "t", listenPort: 0, tokenPublicKey: "",
+      database: DatabaseSettings(username: "u", password: "p", schema: "s"))
+    #expect(try settings.address(of: "intake") == .loopback(port: 50052))
+    settings.options = ["INTAKE_ADDR": "intake.hall.svc:50052"]
+    #expect(try settings.address(of: "intake").host == .name("intake.hall.svc"))
+    settings.options = ["INTAKE_ADDR": "intake.hall.svc"]
+    #expect {
+      try settings.address(of: "intake")
+    } throws: { error in
+      "\(error)".contains("HALL_INTAKE_ADDR")
+    }
+  }
+}
+
+/// SEC-4: TLS settings are checked whole before anything starts.
+@Suite("TLS settings")
+struct TLSSettingsTests {
+  @Test("none: plaintext; a pair of readable files: TLS")
+  func accepted() throws {
+    #expect(try TLSSettings.load(from: [:]) == .plaintext)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID()).pem")
+    try "x".write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let tls = try TLSSettings.load(from: [
+      "TLS_CERT_FILE": file.path, "TLS_KEY_FILE": file.path, "TLS_CA_FILE": file.path,
+      "TLS_CLIENT_CERTIFICATES": "require", "TLS_RELOAD_SECONDS": "30",
+    ])
+    #expect(tls.serves && tls.requireClientCertificates && tls.reloadSeconds == 30)
+  }
+
+  @Test("half a pair, client certificates without an authority, a missing file, a bad value")
+  func refused() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID()).pem")
+    try "x".write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let cases: [([String: String], String)] = [
+      (["TLS_CERT_FILE": file.path], "go together"),
+      (
+        [
+          "TLS_CERT_FILE": file.path, "TLS_KEY_FILE": file.path,
+          "TLS_CLIENT_CERTIFICATES": "require",
+        ],
+        "HALL_TLS_CA_FILE"
+      ),
+      (
+        ["TLS_CERT_FILE": file.path, "TLS_KEY_FILE": "/nonexistent/key.pem"], "/nonexistent/key.pem"
+      ),
+      (["TLS_CLIENT_CERTIFICATES": "maybe"], "none, require"),
+      (["TLS_RELOAD_SECONDS": "0"], "HALL_TLS_RELOAD_SECONDS"),
+    ]
+    for (options, text) in cases {
+      #expect {
+        try TLSSettings.load(from: options)
+      } throws: { error in
+        "\(error)".contains(text)
+      }
+    }
+  }
+}

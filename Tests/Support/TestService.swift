@@ -66,7 +66,7 @@ public final class TestService: Sendable {
       options: options, clock: clock)
     var logger = Logger(label: "test.\(definition.name)")
     logger.logLevel = .warning
-    let app = ServiceApp(definition: definition, settings: settings, logger: logger)
+    let app = try ServiceApp(definition: definition, settings: settings, logger: logger)
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: app.client), .init(service: app)], logger: logger))

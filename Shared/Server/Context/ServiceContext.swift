@@ -17,16 +17,19 @@ public struct ServiceContext: Sendable {
   /// The working calendar as the service's replica of the catalog's holds it (intake,
   /// rating, supervision); the catalog reads its own tables instead.
   public let calendars: CalendarSource
+  /// How the service's links to its peers (the feeds it follows) are secured.
+  public let links: LinkSecurity
 
   public init(
     name: String, client: PostgresClient, settings: ServiceSettings, logger: Logger,
-    calendars: CalendarSource = CalendarSource()
+    calendars: CalendarSource = CalendarSource(), links: LinkSecurity = .plaintext
   ) {
     self.name = name
     self.client = client
     self.settings = settings
     self.logger = logger
     self.calendars = calendars
+    self.links = links
   }
 
   /// Where the service reads "now" (``WallClock``).

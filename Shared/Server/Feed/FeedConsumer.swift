@@ -13,21 +13,29 @@ import Synchronization
 public struct FeedSubscription: Sendable {
   /// Name of the cursor row, e.g. "catalog" for intake's copy of the catalog.
   public var name: String
-  public var host: String
-  public var port: Int
+  public var address: PeerAddress
+  public var security: LinkSecurity
   /// The consumer's own service token.
   public var token: String?
   /// Only events whose type starts with one of these; all when empty.
   public var typePrefixes: [String]
 
   public init(
-    name: String, host: String, port: Int, token: String?, typePrefixes: [String] = []
+    name: String, address: PeerAddress, security: LinkSecurity, token: String?,
+    typePrefixes: [String] = []
   ) {
     self.name = name
-    self.host = host
-    self.port = port
+    self.address = address
+    self.security = security
     self.token = token
     self.typePrefixes = typePrefixes
+  }
+
+  /// A plaintext subscription to a producer on this machine's loopback (tests, benchmarks).
+  public init(name: String, host: String, port: Int, token: String?) {
+    self.init(
+      name: name, address: PeerAddress(host: .ipv4(host), port: port), security: .plaintext,
+      token: token)
   }
 }
 
@@ -75,28 +83,16 @@ public final class FeedConsumer: Service {
   }
 
   /// How a service follows another's feed: the address from the settings
-  /// (`HALL_<SERVICE>_ADDR`), the service's own token, the cursor named after the producer
-  /// unless `cursor` names it.
-  public convenience init(
-    following producer: String, cursor: String? = nil, types: [String], settings: ServiceSettings,
-    client: PostgresClient, logger: Logger, apply: @escaping Apply
-  ) throws {
-    let address = try settings.address(of: producer)
-    self.init(
-      subscription: FeedSubscription(
-        name: cursor ?? producer, host: address.host, port: address.port,
-        token: settings.serviceToken,
-        typePrefixes: types),
-      client: client, logger: logger, apply: apply)
-  }
-
-  /// As above, for a service's own context.
+  /// (`HALL_<SERVICE>_ADDR`), the service's links' security and its own token, the cursor
+  /// named after the producer unless `cursor` names it.
   public convenience init(
     following producer: String, cursor: String? = nil, types: [String], context: ServiceContext,
     apply: @escaping Apply
   ) throws {
-    try self.init(
-      following: producer, cursor: cursor, types: types, settings: context.settings,
+    self.init(
+      subscription: FeedSubscription(
+        name: cursor ?? producer, address: try context.settings.address(of: producer),
+        security: context.links, token: context.settings.serviceToken, typePrefixes: types),
       client: context.client, logger: context.logger, apply: apply)
   }
 
@@ -178,7 +174,7 @@ public final class FeedConsumer: Service {
     let after = try start[0].decode(Int64.self)
     logger.info("subscribing", metadata: ["subscription": "\(name)", "after": "\(after)"])
     try await ServiceClient.with(
-      host: subscription.host, port: subscription.port, token: subscription.token
+      address: subscription.address, security: subscription.security, token: subscription.token
     ) { grpc in
       let feed = Hall_Events_V1_EventFeed.Client(wrapping: grpc)
       let request = Hall_Events_V1_SubscribeRequest.with {

@@ -13,6 +13,13 @@ package struct ConnectionOptions<Client: HallServiceClient>: ParsableArguments {
       """)
   package var server: String?
 
+  @Option(
+    help: """
+      The deployment's certificate authority (PEM) to trust: the connection is TLS (default: \
+      $HALL_CA_FILE; without either, plaintext to this machine only).
+      """)
+  package var ca: String?
+
   @Option(help: "Bearer token (default: $HALL_TOKEN, or the file named by $HALL_TOKEN_FILE).")
   package var token: String?
 
@@ -33,7 +40,8 @@ package struct ConnectionOptions<Client: HallServiceClient>: ParsableArguments {
 
   /// Runs `body` against the service, with this command line's address and token.
   package func with(_ body: (Client) async throws -> Void) async throws {
-    try await ServiceCall.with(server: server, token: try bearerToken(), body)
+    try await ServiceCall.with(
+      server: server, authority: ca, token: try bearerToken(), body)
   }
 
   /// Makes one call and prints its answer.

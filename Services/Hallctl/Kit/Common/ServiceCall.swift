@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRPCCore
-import HallServer
+package import HallServer
 
 /// Which service a command group talks to when --server is not given: the variable the
 /// services themselves read (`HALL_<SERVICE>_ADDR`), else the port the service listens on by
@@ -17,18 +17,27 @@ package struct ServiceEndpoint: Sendable {
   var variable: String { "HALL_\(service.uppercased())_ADDR" }
 
   /// `server` (host:port) when given, else the variable, else the default port.
-  func address(server: String? = nil) throws -> (host: String, port: Int) {
+  func address(server: String? = nil) throws -> PeerAddress {
     let text =
       server ?? ProcessInfo.processInfo.environment[variable]
       ?? "127.0.0.1:\(ServiceSettings.defaultPorts[service] ?? 0)"
-    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-      (1...65535).contains(port)
-    else {
-      throw ValidationError(
-        "\(server == nil ? variable : "--server") must be host:port, got \(text)")
+    do {
+      return try PeerAddress(parsing: text)
+    } catch let error as PeerAddressError {
+      throw ValidationError("\(server == nil ? variable : "--server") \(error.description)")
     }
-    return (String(text[..<colon]), port)
   }
+}
+
+/// How hallctl secures its connection: TLS trusting the deployment's certificate authority
+/// (`--ca`, else `$HALL_CA_FILE`), showing `$HALL_CERT_FILE` and `$HALL_KEY_FILE` when the
+/// services require client certificates; plaintext, to this machine only, without one.
+package func linkSecurity(authority: String? = nil) -> LinkSecurity {
+  let environment = ProcessInfo.processInfo.environment
+  guard let authority = authority ?? environment["HALL_CA_FILE"] else { return .plaintext }
+  return .tls(
+    authorityFile: authority, certificateFile: environment["HALL_CERT_FILE"],
+    keyFile: environment["HALL_KEY_FILE"])
 }
 
 package enum ServiceCall {
@@ -37,11 +46,14 @@ package enum ServiceCall {
   /// the field at fault) and ends the command with status 1: the operator acts on the
   /// service's words, not on a stack trace.
   package static func with<Client: HallServiceClient>(
-    server: String? = nil, token: String?, _ body: (Client) async throws -> Void
+    server: String? = nil, authority: String? = nil, token: String?,
+    _ body: (Client) async throws -> Void
   ) async throws {
-    let (host, port) = try Client.endpoint.address(server: server)
+    let address = try Client.endpoint.address(server: server)
     do {
-      try await ServiceClient.with(host: host, port: port, token: token) {
+      try await ServiceClient.with(
+        address: address, security: linkSecurity(authority: authority), token: token
+      ) {
         try await body(Client(wrapping: $0))
       }
     } catch let error as RPCError {

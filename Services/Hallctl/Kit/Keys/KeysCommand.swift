@@ -4,8 +4,9 @@ package import HallAuth
 
 struct KeysCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "keys", abstract: "Manage the deployment's token signing key.",
-    subcommands: [Generate.self])
+    commandName: "keys",
+    abstract: "Manage the deployment's token signing key and its TLS certificates.",
+    subcommands: [Generate.self, Authority.self, Certificate.self])
 
   struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
