@@ -71,7 +71,7 @@ let package = Package(
       path: "Shared/Contracts"),
     .target(
       name: "HallDatabase",
-      dependencies: [postgres, logging],
+      dependencies: [postgres, logging, nioSSL],
       path: "Shared/Database",
       swiftSettings: strictSettings),
     .target(

@@ -16,6 +16,9 @@
 #   HALL_PG_FAST   1 = fsync off, for throw-away test clusters
 #   HALL_PG_MAX_CONNECTIONS  server connection slots (default: 200)
 #   HALL_DB_NAME   database                  (default: hall)
+#   HALL_PG_TLS_CERT, HALL_PG_TLS_KEY  the server's certificate and key (PEM): with both,
+#                  the cluster also speaks TLS (the certificate is copied in at each start,
+#                  so a renewed one is taken by the next start)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,6 +155,13 @@ start() {
   ensure_installed
   ensure_owner_user
   [ -f "$data/PG_VERSION" ] || create_cluster
+  if [ -n "${HALL_PG_TLS_CERT:-}" ] && [ -n "${HALL_PG_TLS_KEY:-}" ]; then
+    install -m 600 "$HALL_PG_TLS_CERT" "$data/server.crt"
+    install -m 600 "$HALL_PG_TLS_KEY" "$data/server.key"
+    [ "$(id -u)" = 0 ] && chown postgres "$data/server.crt" "$data/server.key"
+    grep -q "^ssl = on" "$data/postgresql.conf" || echo "ssl = on" | as_owner tee -a "$data/postgresql.conf" >/dev/null
+    is_running && as_owner "$bindir/pg_ctl" -D "$data" reload >/dev/null
+  fi
   if is_running; then
     log "already running on 127.0.0.1:$port"
   else

@@ -46,8 +46,20 @@ swift build -c release --product hallctl
 swift build -c release --product hall-demo
 bin=$(swift build -c release --show-bin-path)
 
+# TLS on every listener and link (SEC-4): the deployment's own certificate authority, made
+# once; a certificate for each service and for the database, issued again at each start.
+tls="$state/tls"
+[ -f "$tls/ca.pem" ] || "$bin/hallctl" keys authority --out "$tls" \
+  --name "$deployment local CA" >/dev/null
+for name in catalog intake rating supervision postgres; do
+  "$bin/hallctl" keys certificate --authority "$tls" --name "$name" \
+    --host localhost --host 127.0.0.1 >/dev/null
+done
+export HALL_CA_FILE="$tls/ca.pem"
+
 echo "== database"
-deploy/local-postgres.sh start
+HALL_PG_TLS_CERT="$tls/postgres.pem" HALL_PG_TLS_KEY="$tls/postgres.key" \
+  deploy/local-postgres.sh start
 secrets="$state/postgres/secrets"
 
 [ -f "$state/keys/signing.key" ] || "$bin/hallctl" keys generate --out "$state/keys"
@@ -72,6 +84,8 @@ start_service() { # name port
   HALL_DEPLOYMENT=$deployment HALL_LISTEN_PORT=$port HALL_DB_PORT=$HALL_PG_PORT \
     HALL_DB_PASSWORD_FILE="$secrets/hall_$name.password" \
     HALL_TOKEN_PUBLIC_KEY_FILE="$state/keys/signing.pub" \
+    HALL_TLS_CERT_FILE="$tls/$name.pem" HALL_TLS_KEY_FILE="$tls/$name.key" \
+    HALL_TLS_CA_FILE="$tls/ca.pem" HALL_DB_CA_FILE="$tls/ca.pem" \
     nohup "$bin/hall-$name" >>"$state/logs/$name.log" 2>&1 &
   echo $! >"$state/run/$name.pid"
   for _ in $(seq 1 100); do
@@ -101,17 +115,18 @@ HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_INTAKE_ADDR=127.0.0.1:$intake_por
 
 cat <<TXT
 
-The hall is running (deployment "$deployment"):
+The hall is running (deployment "$deployment"), on TLS from its own authority $tls/ca.pem:
   catalog     127.0.0.1:$catalog_port   (gRPC, contract proto/hall/catalog/v1)
   intake      127.0.0.1:$intake_port   (gRPC, contract proto/hall/intake/v1)
   rating      127.0.0.1:$rating_port   (gRPC, contract proto/hall/rating/v1)
   supervision 127.0.0.1:$supervision_port   (gRPC, contract proto/hall/supervision/v1)
-  PostgreSQL  127.0.0.1:$HALL_PG_PORT   (database hall; passwords in $secrets)
+  PostgreSQL  127.0.0.1:$HALL_PG_PORT   (database hall, TLS; passwords in $secrets)
   logs        $state/logs/
   admin token $state/keys/admin.token   (catalog_admin)
   supervisor  $state/keys/supervisor.token
 
-Try:  export HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE=$state/keys/admin.token
+Try:  export HALL_CA_FILE=$tls/ca.pem
+      export HALL_CATALOG_ADDR=127.0.0.1:$catalog_port HALL_TOKEN_FILE=$state/keys/admin.token
       $bin/hallctl catalog search 餐馆
       $bin/hallctl catalog bundles
       export HALL_SUPERVISION_ADDR=127.0.0.1:$supervision_port

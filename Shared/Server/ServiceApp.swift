@@ -31,9 +31,8 @@ public final class ServiceApp: Service {
     self.logger = logger
     self.tls = try ServiceTLS(settings: TLSSettings.load(from: settings.options), logger: logger)
     let host = settings.listenHost
-    let isLoopback = host.hasPrefix("127.") || host == "::1" || host == "localhost"
     if !tls.settings.serves {
-      guard isLoopback else {
+      guard PeerAddress.isLoopback(host: host) else {
         throw ServiceSettings.Problem(
           description:
             "listening on \(host) needs TLS (HALL_TLS_CERT_FILE and HALL_TLS_KEY_FILE); plaintext is for loopback development only"

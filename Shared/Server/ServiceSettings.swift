@@ -118,7 +118,8 @@ public struct ServiceSettings: Sendable {
       username: options["DB_USER"] ?? "hall_\(service)",
       password: password,
       schema: service,
-      maxConnections: try int("DB_MAX_CONNECTIONS", in: options, default: 20, range: 1...1000))
+      maxConnections: try int("DB_MAX_CONNECTIONS", in: options, default: 20, range: 1...1000),
+      tls: try databaseTLS(options))
     return ServiceSettings(
       deployment: options["DEPLOYMENT"] ?? "local",
       listenHost: options["LISTEN_HOST"] ?? "127.0.0.1",
@@ -129,6 +130,25 @@ public struct ServiceSettings: Sendable {
       serviceToken: try secret("SERVICE_TOKEN", in: options),
       options: options,
       clock: try clock(offset: options["CLOCK_OFFSET_SECONDS"]))
+  }
+
+  /// HALL_DB_TLS: `verify-full` (the default when HALL_DB_CA_FILE names the authority that
+  /// signed the server's certificate) or `disable`, which only a database on this machine's
+  /// loopback may have.
+  static func databaseTLS(_ options: [String: String]) throws -> DatabaseTLS {
+    let authority = options["DB_CA_FILE"]
+    let mode = try choice(
+      "DB_TLS", in: options, default: authority == nil ? "disable" : "verify-full",
+      choices: ["disable", "verify-full"])
+    if mode == "verify-full" { return .verifyFull(authorityFile: authority) }
+    let host = options["DB_HOST"] ?? "127.0.0.1"
+    guard PeerAddress.isLoopback(host: host) else {
+      throw Problem(
+        description:
+          "HALL_DB_TLS=disable is for a database on this machine only; \(host.prefix(80)) needs verify-full (and HALL_DB_CA_FILE for a private authority)"
+      )
+    }
+    return .disable
   }
 
   /// A settings file's string and number values, by their environment names.

@@ -10,8 +10,10 @@ import time
 import grpc
 
 sys.path.insert(0, os.environ["HALL_STUBS"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../python"))
 
 from hall.common.v1 import common_pb2 as common  # noqa: E402
+from hall_client import channel  # noqa: E402
 from hall.intake.v1 import intake_service_pb2 as intake_api  # noqa: E402
 from hall.intake.v1 import intake_service_pb2_grpc as intake_grpc  # noqa: E402
 from hall.rating.v1 import rating_service_pb2 as rating_api  # noqa: E402
@@ -51,10 +53,10 @@ def all_cases(stub):
 
 
 def test_figures_equal_a_hand_count_after_a_restart():
-    intake = intake_grpc.IntakeServiceStub(grpc.insecure_channel(os.environ["HALL_INTAKE_ADDR"]))
-    rating = rating_grpc.RatingServiceStub(grpc.insecure_channel(os.environ["HALL_RATING_ADDR"]))
+    intake = intake_grpc.IntakeServiceStub(channel(os.environ["HALL_INTAKE_ADDR"]))
+    rating = rating_grpc.RatingServiceStub(channel(os.environ["HALL_RATING_ADDR"]))
     watch = supervision_grpc.SupervisionServiceStub(
-        grpc.insecure_channel(os.environ["HALL_SUPERVISION_ADDR"]))
+        channel(os.environ["HALL_SUPERVISION_ADDR"]))
     # The hall's clock, which the harness sets (HALL_CLOCK_OFFSET_SECONDS).
     now = time.time() + int(os.environ.get("HALL_CLOCK_OFFSET_SECONDS", "0"))
     today = datetime.datetime.fromtimestamp(now, CST).date()

@@ -21,7 +21,7 @@ from hall.common.v1 import common_pb2 as common  # noqa: E402
 from hall.intake.v1 import intake_service_pb2 as intake_api  # noqa: E402
 from hall.intake.v1 import intake_service_pb2_grpc as intake_grpc  # noqa: E402
 from hall.intake.v1 import resources_pb2 as intake  # noqa: E402
-from hall_client import publish_item, rid, token  # noqa: E402
+from hall_client import channel, publish_item, rid, token  # noqa: E402
 
 ENV = os.environ
 ITEM = "FT-SCJG-001"
@@ -48,6 +48,8 @@ class Service:
             "HALL_TOKEN_PUBLIC_KEY_FILE": os.path.join(ENV["HALL_KEYS"], "signing.pub"),
             "HALL_SERVICE_TOKEN_FILE": os.path.join(ENV["HALL_KEYS"], f"{self.name}.token"),
             "HALL_DB_MAX_CONNECTIONS": "12", "HALL_REGION_CODE": "410902",
+            "HALL_TLS_CERT_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.pem"),
+            "HALL_TLS_KEY_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.key"),
         })
         log = open(os.path.join(ENV["HALL_WORK"], f"fault-{self.name}.log"), "ab")
         self.process = subprocess.Popen(
@@ -55,7 +57,7 @@ class Service:
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                grpc.channel_ready_future(grpc.insecure_channel(address(self.name))).result(timeout=0.5)
+                grpc.channel_ready_future(channel(address(self.name))).result(timeout=0.5)
                 return
             except grpc.FutureTimeoutError:
                 assert self.process.poll() is None, f"hall-{self.name} exited at start"
@@ -98,8 +100,8 @@ def hall():
 
 @pytest.fixture(scope="module")
 def stubs(hall):
-    catalog_channel = grpc.insecure_channel(address("catalog"))
-    intake_channel = grpc.insecure_channel(address("intake"))
+    catalog_channel = channel(address("catalog"))
+    intake_channel = channel(address("intake"))
     yield catalog_grpc.CatalogServiceStub(catalog_channel), intake_grpc.IntakeServiceStub(intake_channel)
     catalog_channel.close()
     intake_channel.close()

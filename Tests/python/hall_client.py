@@ -4,9 +4,19 @@ tokens minted by the harness, request ids, and one published licensing item."""
 import os
 import uuid
 
+import grpc
+
 from hall.catalog.v1 import catalog_service_pb2 as catalog_api
 from hall.catalog.v1 import resources_pb2 as catalog
 from hall.common.v1 import common_pb2 as common
+
+
+def channel(address):
+    """A TLS channel that trusts the run's certificate authority alone, as any integrator's
+    client of a hall would."""
+    with open(os.environ["HALL_CA_FILE"], "rb") as f:
+        credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+    return grpc.secure_channel(address, credentials)
 
 
 def token(name):

@@ -35,10 +35,23 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { "$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# TLS everywhere, as in a real hall (SEC-4): the run's own certificate authority, a
+# certificate for each service and for the database; the services, hallctl, the
+# demonstration and the Python clients trust that authority alone.
+tls="$work/tls"
+"$bin/hallctl" keys authority --out "$tls" --name "test run CA" >/dev/null
+for name in catalog intake rating supervision postgres; do
+  "$bin/hallctl" keys certificate --authority "$tls" --name "$name" \
+    --host localhost --host 127.0.0.1 >/dev/null
+done
+export HALL_CA_FILE="$tls/ca.pem" HALL_TLS_CA_FILE="$tls/ca.pem" HALL_DB_CA_FILE="$tls/ca.pem"
+export HALL_TLS_DIR=$tls
+
 pg_port=$(free_port)
 # Commits are durable unless a script asks for speed (the fault suite restarts the server
 # with -m immediate and counts what was acknowledged).
 HALL_PG_DIR="$work/pg" HALL_PG_PORT=$pg_port HALL_PG_FAST=${HALL_PG_FAST:-1} \
+  HALL_PG_TLS_CERT="$tls/postgres.pem" HALL_PG_TLS_KEY="$tls/postgres.key" \
   "$root/deploy/local-postgres.sh" start 2>/dev/null
 secrets="$work/pg/secrets"
 
@@ -59,6 +72,7 @@ start() { # name
     HALL_DB_PASSWORD_FILE="$secrets/hall_$1.password" \
     HALL_TOKEN_PUBLIC_KEY_FILE="$keys/signing.pub" HALL_SERVICE_TOKEN_FILE="$keys/$1.token" \
     HALL_DB_MAX_CONNECTIONS=12 HALL_REGION_CODE=410902 \
+    HALL_TLS_CERT_FILE="$tls/$1.pem" HALL_TLS_KEY_FILE="$tls/$1.key" \
     "$bin/hall-$1" >>"$work/$1.log" 2>&1 &
   pids[$1]=$!
   for _ in $(seq 1 150); do

@@ -18,7 +18,7 @@ from hall.common.v1 import common_pb2 as common  # noqa: E402
 from hall.intake.v1 import intake_service_pb2 as intake_api  # noqa: E402
 from hall.intake.v1 import intake_service_pb2_grpc as intake_grpc  # noqa: E402
 from hall.intake.v1 import resources_pb2 as intake  # noqa: E402
-from hall_client import publish_item, rid, token  # noqa: E402
+from hall_client import channel, publish_item, rid, token  # noqa: E402
 
 # grpc/health/v1 cannot be imported by package name beside the grpc library itself: load the
 # generated messages from their file and call the method by its path.
@@ -33,8 +33,8 @@ APPLICANT_ID = "410102199003071230"
 
 @pytest.fixture(scope="module")
 def stubs():
-    catalog_channel = grpc.insecure_channel(os.environ["HALL_CATALOG_ADDR"])
-    intake_channel = grpc.insecure_channel(os.environ["HALL_INTAKE_ADDR"])
+    catalog_channel = channel(os.environ["HALL_CATALOG_ADDR"])
+    intake_channel = channel(os.environ["HALL_INTAKE_ADDR"])
     yield (
         catalog_grpc.CatalogServiceStub(catalog_channel),
         intake_grpc.IntakeServiceStub(intake_channel),
@@ -70,6 +70,17 @@ def test_health(stubs):
     _, _, check = stubs
     reply = check(health_pb2.HealthCheckRequest(service="hall.intake.v1.IntakeService"))
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_only_tls_trusting_the_hall_gets_through():
+    """SEC-4: the listener speaks TLS only; a client must trust the hall's own authority."""
+    address = os.environ["HALL_INTAKE_ADDR"]
+    for outsider in (grpc.insecure_channel(address),
+                     grpc.secure_channel(address, grpc.ssl_channel_credentials())):
+        with pytest.raises(grpc.FutureTimeoutError):
+            grpc.channel_ready_future(outsider).result(timeout=3)
+        outsider.close()
+    grpc.channel_ready_future(channel(address)).result(timeout=10)
 
 
 def test_whole_case(stubs, published):

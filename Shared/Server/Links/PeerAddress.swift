@@ -61,12 +61,12 @@ public struct PeerAddress: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Only this machine can reach it: the one place a plaintext link is allowed.
-  public var isLoopback: Bool {
-    switch host {
-    case .ipv4(let text): text.hasPrefix("127.")
-    case .ipv6(let text): text == "::1"
-    case .name(let text): text == "localhost"
-    }
+  public var isLoopback: Bool { Self.isLoopback(host: hostText) }
+
+  /// Whether a host as written in a setting (a listener's, a database's) is this machine's
+  /// loopback; a Unix socket's folder counts too.
+  public static func isLoopback(host: String) -> Bool {
+    host.hasPrefix("127.") || host == "::1" || host == "localhost" || host.hasPrefix("/")
   }
 
   var target: any ResolvableTarget {
