@@ -10,7 +10,7 @@ public import ServiceLifecycle
 /// only the deployment's certificate authority and, for mutual TLS, presents a certificate.
 public struct LinkSecurity: Sendable {
   let transport: HTTP2ClientTransport.Posix.TransportSecurity
-  let isPlaintext: Bool
+  public let isPlaintext: Bool
 
   public static let plaintext = LinkSecurity(transport: .plaintext, isPlaintext: true)
 

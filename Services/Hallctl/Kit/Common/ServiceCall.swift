@@ -50,14 +50,16 @@ package enum ServiceCall {
     _ body: (Client) async throws -> Void
   ) async throws {
     let address = try Client.endpoint.address(server: server)
+    let security = linkSecurity(authority: authority)
     do {
-      try await ServiceClient.with(
-        address: address, security: linkSecurity(authority: authority), token: token
-      ) {
+      try await ServiceClient.with(address: address, security: security, token: token) {
         try await body(Client(wrapping: $0))
       }
     } catch let error as RPCError {
       Output.error(describe(error))
+      if error.code == .unavailable, security.isPlaintext {
+        Output.error("(services speak TLS: give their authority with --ca or HALL_CA_FILE)")
+      }
       throw ExitCode.failure
     }
   }
