@@ -29,6 +29,8 @@ let asn1 = Target.Dependency.product(name: "SwiftASN1", package: "swift-asn1")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let certificateReloading = Target.Dependency.product(
   name: "NIOCertificateReloading", package: "swift-nio-extras")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(
   name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -58,6 +60,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
   ],
   targets: [
     // Shared libraries.
@@ -84,7 +87,7 @@ let package = Package(
       dependencies: [
         "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2,
         grpcProtobuf, lifecycle, unixSignals, logging, postgres, protobuf, argumentParser,
-        nioCore, nioPosix, nioSSL, certificateReloading, x509,
+        nioCore, nioPosix, nioSSL, certificateReloading, x509, nioHTTP1, prometheus,
       ],
       path: "Shared/Server",
       swiftSettings: strictSettings),

@@ -1,7 +1,7 @@
 import Foundation
 import HallAuth
-public import HallDatabase
-public import Logging
+import HallDatabase
+import Logging
 public import PostgresNIO
 public import SwiftProtobuf
 
@@ -33,22 +33,26 @@ public enum Idempotency {
   ///   (after reads): one statement is atomic by itself, and BEGIN and COMMIT would double
   ///   the round trips of the hottest call. The answer then waits for the server to confirm
   ///   the commit.
-  public static func run<Answer: SwiftProtobuf.Message & Sendable>(
+  /// - Parameter lease: told when the work gets its connection, for the pool's gauges.
+  static func run<Answer: SwiftProtobuf.Message & Sendable>(
     requestID: String, method: String, client: PostgresClient, logger: Logger,
-    transaction: Bool = true, _ work: (Database) async throws -> Change<Answer>
+    transaction: Bool = true, lease: PoolLease? = nil,
+    _ work: (Database) async throws -> Change<Answer>
   ) async throws -> Answer {
     try validate(requestID: requestID)
     let key = Key(requestID: requestID, method: method, caller: Self.caller)
     do {
       guard transaction else {
         return try await client.withDatabase(logger: logger) { db in
+          lease?.begin()
           let answer = try await finish(try await work(db), key: key, on: db)
           try await db.connection.confirmCommit(logger: logger)
           return answer
         }
       }
       return try await client.inTransaction(logger: logger) { db in
-        try await finish(try await work(db), key: key, on: db)
+        lease?.begin()
+        return try await finish(try await work(db), key: key, on: db)
       }
     } catch {
       guard

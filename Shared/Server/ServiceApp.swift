@@ -21,6 +21,8 @@ public final class ServiceApp: Service {
   private let transport: HTTP2ServerTransport.Posix
 
   private let tls: ServiceTLS
+  public let metrics = ServiceMetrics()
+  private let metricsEndpoint: MetricsEndpoint
 
   /// Builds the listener: TLS when the settings give a certificate, plaintext only on a
   /// loopback address (and said so in the log), since the calls carry personal data and
@@ -47,11 +49,29 @@ public final class ServiceApp: Service {
     // The transport resets the stream of a larger message without a status; up to this size
     // the contract's limits answer RESOURCE_EXHAUSTED with the method's own limit.
     config.rpc.maxRequestPayloadSize = Self.transportPayloadLimit
+    self.metricsEndpoint = MetricsEndpoint(
+      registry: metrics.registry, host: settings.options["METRICS_HOST"] ?? host,
+      port: try settings.intOption(
+        "METRICS_PORT",
+        default: settings.listenPort == 0 ? 0 : Self.defaultMetricsPorts[definition.name] ?? 0,
+        range: 0...65535),
+      logger: logger)
     self.transport = HTTP2ServerTransport.Posix(
       address: ipAddressBytes(host)?.count == 16
         ? .ipv6(host: host, port: settings.listenPort)
         : .ipv4(host: host == "localhost" ? "127.0.0.1" : host, port: settings.listenPort),
       transportSecurity: try tls.serverSecurity, config: config)
+  }
+
+  /// Where each service serves `/metrics` unless told otherwise (`HALL_METRICS_PORT`); a
+  /// service listening on port 0 (tests) picks a free one for its metrics too.
+  public static let defaultMetricsPorts = [
+    "catalog": 9151, "intake": 9152, "rating": 9153, "supervision": 9154,
+  ]
+
+  /// The port `/metrics` is served on.
+  public func metricsPort() async throws -> Int {
+    try await metricsEndpoint.listeningPort()
   }
 
   /// The largest message the transport reads: 16 MiB.
@@ -70,19 +90,19 @@ public final class ServiceApp: Service {
       definition.migrations, schema: definition.name, client: client, logger: logger)
     let context = ServiceContext(
       name: definition.name, client: client, settings: settings, logger: logger,
-      links: try tls.links)
+      links: try tls.links, metrics: metrics)
     let parts = try await definition.make(context)
     try checkPoolSize(for: parts.workers)
     let feed = OutboxFeed(
       client: client, schema: definition.name,
-      producer: "\(definition.name)@\(settings.deployment)", logger: logger)
+      producer: "\(definition.name)@\(settings.deployment)", logger: logger, metrics: metrics)
     let health = HealthService(services: definition.rpcServiceNames)
     let server = GRPCServer(
       transport: transport,
       services: parts.handlers + [health, EventFeedService(feed: feed)],
       interceptors: try interceptors())
     // Stopped in reverse order: the server drains first, then the sequencer, then workers.
-    var peers = (parts.workers + [tls.worker].compactMap { $0 }).map {
+    var peers = (parts.workers + [tls.worker].compactMap { $0 } + [metricsEndpoint]).map {
       ServiceGroupConfiguration.ServiceConfiguration(
         service: WorkerPeer(worker: $0, logger: logger))
     }
@@ -109,6 +129,12 @@ public final class ServiceApp: Service {
     // deployment above (district link) read it.
     policy.allow(.roles([.service, .districtLink]), Hall_Events_V1_EventFeed.Method.descriptors)
     return [
+      MetricsInterceptor(
+        metrics: metrics,
+        serverStreaming: [
+          Hall_Events_V1_EventFeed.Method.Subscribe.descriptor,
+          Grpc_Health_V1_Health.Method.Watch.descriptor,
+        ]),
       RequestLoggingInterceptor(logger: logger),
       AuthInterceptor(verifier: verifier, policy: policy),
       ContractLimitsInterceptor(maximumBytes: definition.largeRequests),

@@ -132,17 +132,19 @@ public struct ServiceSettings: Sendable {
       clock: try clock(offset: options["CLOCK_OFFSET_SECONDS"]))
   }
 
-  /// HALL_DB_TLS: `verify-full` (the default when HALL_DB_CA_FILE names the authority that
-  /// signed the server's certificate) or `disable`, which only a database on this machine's
-  /// loopback may have.
+  /// HALL_DB_TLS: `verify-full`, the server's certificate checked against the authority in
+  /// HALL_DB_CA_FILE (or the system's roots), or `disable`, which only a database on this
+  /// machine's loopback may have. Unset, it is `disable` on loopback without an authority
+  /// and `verify-full` everywhere else.
   static func databaseTLS(_ options: [String: String]) throws -> DatabaseTLS {
     let authority = options["DB_CA_FILE"]
+    let host = options["DB_HOST"] ?? "127.0.0.1"
+    let local = PeerAddress.isLoopback(host: host)
     let mode = try choice(
-      "DB_TLS", in: options, default: authority == nil ? "disable" : "verify-full",
+      "DB_TLS", in: options, default: local && authority == nil ? "disable" : "verify-full",
       choices: ["disable", "verify-full"])
     if mode == "verify-full" { return .verifyFull(authorityFile: authority) }
-    let host = options["DB_HOST"] ?? "127.0.0.1"
-    guard PeerAddress.isLoopback(host: host) else {
+    guard local else {
       throw Problem(
         description:
           "HALL_DB_TLS=disable is for a database on this machine only; \(host.prefix(80)) needs verify-full (and HALL_DB_CA_FILE for a private authority)"

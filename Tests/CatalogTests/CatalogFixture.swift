@@ -18,6 +18,7 @@ struct CatalogFixture {
   let admin: Catalog
   let anonymous: Catalog
   let port: Int
+  var metricsPort = 0
 
   /// Runs `body` against a fresh catalog holding two departments, one certificate and one
   /// intermediary service.
@@ -30,7 +31,7 @@ struct CatalogFixture {
           anonymousClient in
           let fixture = CatalogFixture(
             admin: Catalog(wrapping: adminClient), anonymous: Catalog(wrapping: anonymousClient),
-            port: service.port)
+            port: service.port, metricsPort: service.metricsPort)
           try await fixture.seedReferences()
           try await body(fixture)
         }

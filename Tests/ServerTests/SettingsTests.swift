@@ -154,3 +154,34 @@ struct TLSSettingsTests {
     }
   }
 }
+
+/// SEC-4: the database connection is TLS unless the database is on this machine.
+@Suite("Database TLS settings")
+struct DatabaseTLSTests {
+  let base = ["HALL_TOKEN_PUBLIC_KEY": "key", "HALL_DB_PASSWORD": "secret"]
+
+  func load(_ environment: [String: String]) throws -> DatabaseTLS {
+    try ServiceSettings.load(
+      service: "intake", defaultPort: 50052, file: nil,
+      environment: base.merging(environment) { $1 }
+    ).database.tls
+  }
+
+  @Test("loopback without an authority: plaintext; elsewhere or with one: verified TLS")
+  func defaults() throws {
+    #expect(try load([:]) == .disable)
+    #expect(try load(["HALL_DB_HOST": "db.hall.svc"]) == .verifyFull(authorityFile: nil))
+    #expect(
+      try load(["HALL_DB_CA_FILE": "/etc/hall/ca.pem"])
+        == .verifyFull(authorityFile: "/etc/hall/ca.pem"))
+  }
+
+  @Test("plaintext to another machine is refused, naming the setting")
+  func refused() {
+    #expect {
+      try load(["HALL_DB_HOST": "db.hall.svc", "HALL_DB_TLS": "disable"])
+    } throws: { error in
+      "\(error)".contains("HALL_DB_TLS")
+    }
+  }
+}

@@ -31,15 +31,19 @@ public enum TestKeys {
 /// exactly as its executable runs it (migrations, interceptors, health).
 public final class TestService: Sendable {
   public let port: Int
+  /// Where it serves `/metrics`.
+  public let metricsPort: Int
   /// The service's database, for tests that look at what it stored.
   public let database: DatabaseSettings
   private let group: ServiceGroup
   private let task: Task<Void, any Error>
 
   private init(
-    port: Int, database: DatabaseSettings, group: ServiceGroup, task: Task<Void, any Error>
+    port: Int, metricsPort: Int, database: DatabaseSettings, group: ServiceGroup,
+    task: Task<Void, any Error>
   ) {
     self.port = port
+    self.metricsPort = metricsPort
     self.database = database
     self.group = group
     self.task = task
@@ -72,7 +76,9 @@ public final class TestService: Sendable {
         services: [.init(service: app.client), .init(service: app)], logger: logger))
     let task = Task { try await group.run() }
     let port = try await app.listeningPort()
-    return TestService(port: port, database: database, group: group, task: task)
+    return TestService(
+      port: port, metricsPort: try await app.metricsPort(), database: database, group: group,
+      task: task)
   }
 
   public func stop() async throws {

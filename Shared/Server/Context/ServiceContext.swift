@@ -19,10 +19,12 @@ public struct ServiceContext: Sendable {
   public let calendars: CalendarSource
   /// How the service's links to its peers (the feeds it follows) are secured.
   public let links: LinkSecurity
+  public let metrics: ServiceMetrics
 
   public init(
     name: String, client: PostgresClient, settings: ServiceSettings, logger: Logger,
-    calendars: CalendarSource = CalendarSource(), links: LinkSecurity = .plaintext
+    calendars: CalendarSource = CalendarSource(), links: LinkSecurity = .plaintext,
+    metrics: ServiceMetrics = ServiceMetrics()
   ) {
     self.name = name
     self.client = client
@@ -30,6 +32,7 @@ public struct ServiceContext: Sendable {
     self.logger = logger
     self.calendars = calendars
     self.links = links
+    self.metrics = metrics
   }
 
   /// Where the service reads "now" (``WallClock``).
@@ -39,14 +42,24 @@ public struct ServiceContext: Sendable {
   public func read<Result: Sendable>(_ body: (Database) async throws -> Result) async throws
     -> Result
   {
-    try await client.withDatabase(logger: logger, body)
+    let lease = PoolLease(metrics.pool)
+    defer { lease.end() }
+    return try await client.withDatabase(logger: logger) { db in
+      lease.begin()
+      return try await body(db)
+    }
   }
 
   /// Runs `body` in a transaction.
   public func transaction<Result: Sendable>(_ body: (Database) async throws -> Result)
     async throws -> Result
   {
-    try await client.inTransaction(logger: logger, body)
+    let lease = PoolLease(metrics.pool)
+    defer { lease.end() }
+    return try await client.inTransaction(logger: logger) { db in
+      lease.begin()
+      return try await body(db)
+    }
   }
 
   /// Runs a changing call once per request id (REL-1), named by the method being served.
@@ -55,9 +68,11 @@ public struct ServiceContext: Sendable {
     _ requestID: String, _ rpc: ServerContext, transaction: Bool = true,
     _ work: (Database) async throws -> Change<Answer>
   ) async throws -> Answer {
-    try await Idempotency.run(
+    let lease = PoolLease(metrics.pool)
+    defer { lease.end() }
+    return try await Idempotency.run(
       requestID: requestID, method: rpc.descriptor.method, client: client, logger: logger,
-      transaction: transaction, work)
+      transaction: transaction, lease: lease, work)
   }
 
   /// The working calendar in force, read on `db` (inside its transaction, so that a calendar

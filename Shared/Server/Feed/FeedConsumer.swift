@@ -7,6 +7,7 @@ public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
 import SwiftProtobuf
+import Prometheus
 import Synchronization
 
 /// A feed this service consumes: whose, where, and under which name its cursor is kept.
@@ -68,18 +69,31 @@ public final class FeedConsumer: Service {
   /// Events applied by this instance, so that a session that made progress resets the
   /// backoff.
   private let appliedCount = Mutex<Int>(0)
-  /// When the lag was last written to the log.
-  private let lagReported = Mutex<ContinuousClock.Instant?>(nil)
-  /// How often the lag is logged while the subscription runs.
+  /// When the lag was last read into the metrics, and last written to the log.
+  private let lagReported = Mutex<
+    (sampled: ContinuousClock.Instant?, logged: ContinuousClock.Instant?)
+  >(
+    (nil, nil))
+  /// How often the lag is read into the metrics, and logged, while the subscription runs.
+  static let lagSampleInterval = Duration.seconds(2)
   static let lagReportInterval = Duration.seconds(30)
+  /// The lag's gauges: events, seconds, parked.
+  private let lagGauges: (events: Gauge, seconds: Gauge, parked: Gauge)
 
   public init(
-    subscription: FeedSubscription, client: PostgresClient, logger: Logger, apply: @escaping Apply
+    subscription: FeedSubscription, client: PostgresClient, logger: Logger,
+    metrics: ServiceMetrics = ServiceMetrics(), producer: String? = nil, apply: @escaping Apply
   ) {
     self.subscription = subscription
     self.client = client
     self.logger = logger
     self.apply = apply
+    let producer = producer ?? subscription.name
+    let lag = metrics.feedLag(producer: producer, subscription: subscription.name)
+    lagGauges = (
+      lag.events, lag.seconds,
+      metrics.feedParked(producer: producer, subscription: subscription.name)
+    )
   }
 
   /// How a service follows another's feed: the address from the settings
@@ -93,7 +107,8 @@ public final class FeedConsumer: Service {
       subscription: FeedSubscription(
         name: cursor ?? producer, address: try context.settings.address(of: producer),
         security: context.links, token: context.settings.serviceToken, typePrefixes: types),
-      client: context.client, logger: context.logger, apply: apply)
+      client: context.client, logger: context.logger, metrics: context.metrics,
+      producer: producer, apply: apply)
   }
 
   public func run() async throws {
@@ -228,16 +243,25 @@ public final class FeedConsumer: Service {
     try await reportLag()
   }
 
-  /// Writes the lag to the log every ``lagReportInterval``, so that an operator reads how far
-  /// behind each subscription is (in events and seconds) from the service's own log lines.
+  /// Reads the lag into the metrics every ``lagSampleInterval`` and writes it to the log
+  /// every ``lagReportInterval``, so that an operator sees how far behind each subscription
+  /// is (in events and seconds) on a dashboard and in the service's own log lines.
   func reportLag() async throws {
     let now = ContinuousClock.now
-    let due = lagReported.withLock { last in
-      guard last.map({ now - $0 >= Self.lagReportInterval }) ?? true else { return false }
-      last = now
-      return true
+    let (sample, log) = lagReported.withLock { last in
+      let sample = last.sampled.map { now - $0 >= Self.lagSampleInterval } ?? true
+      let log = sample && (last.logged.map { now - $0 >= Self.lagReportInterval } ?? true)
+      if sample { last.sampled = now }
+      if log { last.logged = now }
+      return (sample, log)
     }
-    guard due, let lag = try await Self.lag(of: subscription.name, client: client) else { return }
+    guard sample, let lag = try await Self.lag(of: subscription.name, client: client) else {
+      return
+    }
+    lagGauges.events.set(lag.events)
+    lagGauges.seconds.set(lag.seconds)
+    lagGauges.parked.set(lag.parked)
+    guard log else { return }
     logger.info(
       "feed lag",
       metadata: [

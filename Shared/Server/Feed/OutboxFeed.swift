@@ -4,6 +4,7 @@ import HallDatabase
 public import Logging
 public import PostgresNIO
 import SwiftProtobuf
+import Prometheus
 import Synchronization
 
 /// The producer side of a service's event feed (REL-2).
@@ -20,6 +21,7 @@ public final class OutboxFeed: Sendable {
   let client: PostgresClient
   let schema: String
   let logger: Logger
+  let metrics: ServiceMetrics
   private let state = Mutex<State>(State())
 
   private struct State {
@@ -43,11 +45,15 @@ public final class OutboxFeed: Sendable {
   /// numbered at once.
   static let passInterval = Duration.milliseconds(20)
 
-  public init(client: PostgresClient, schema: String, producer: String, logger: Logger) {
+  public init(
+    client: PostgresClient, schema: String, producer: String, logger: Logger,
+    metrics: ServiceMetrics = ServiceMetrics()
+  ) {
     self.client = client
     self.schema = schema
     self.producer = producer
     self.logger = logger
+    self.metrics = metrics
   }
 
   /// Runs the sequencer and the wake-ups of open streams until cancelled.
@@ -84,6 +90,36 @@ public final class OutboxFeed: Sendable {
           signal.yield()
           try? await Task.sleep(for: Self.pollInterval)
         }
+      }
+      group.addTask {
+        while !Task.isCancelled {
+          await self.sampleBacklog()
+          try? await Task.sleep(for: Self.sampleInterval)
+        }
+      }
+    }
+  }
+
+  /// How often the outbox's backlog and head are read for the metrics.
+  static let sampleInterval = Duration.seconds(5)
+
+  /// Reads the committed events still without a position (both index-only: the partial index
+  /// of unnumbered rows and the unique index of positions) into the metrics' gauges.
+  func sampleBacklog() async {
+    do {
+      let rows = try await client.query(
+        """
+        SELECT (SELECT count(*) FROM outbox WHERE position IS NULL)::int8,
+          (SELECT coalesce(max(position), 0) FROM outbox)::int8
+        """, logger: logger)
+      for try await (backlog, head) in rows.decode((Int64, Int64).self) {
+        let gauges = metrics.outbox
+        gauges.backlog.set(backlog)
+        gauges.head.set(head)
+      }
+    } catch {
+      if !Task.isCancelled {
+        logger.debug("outbox sample failed", metadata: ["error": "\(error)"])
       }
     }
   }
@@ -151,12 +187,18 @@ public final class OutboxFeed: Sendable {
           )) WITH ORDINALITY AS v(id, n)),
         numbered AS (
           UPDATE outbox o SET position = base.b + next.n FROM next, base WHERE o.id = next.id
-          RETURNING o.position)
-        SELECT count(*)::int8, CASE WHEN count(*) > 0
-          THEN pg_notify(\(OutboxChannels.numbered) || current_schema(), '') END
-        FROM numbered
+          RETURNING o.event_type)
+        SELECT event_type, count(*)::int8,
+          pg_notify(\(OutboxChannels.numbered) || current_schema(), '')
+        FROM numbered GROUP BY event_type
         """, logger: logger)
-      return Int(try rows[0].decode(Int64.self))
+      // Counted by type as they are numbered: each committed event once, for the metrics.
+      let counts = try rows.map { row in
+        let (type, count) = try row.decode((String, Int64).self)
+        return (type: type, count: count)
+      }
+      metrics.sequenced(counts)
+      return Int(counts.reduce(0) { $0 + $1.count })
     }
   }
 
