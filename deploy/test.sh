@@ -19,6 +19,7 @@ else
       || { echo "$target failed (status $?)" >&2; exit 1; }
   done
 fi
+"$root/deploy/check-deploy-files.sh"
 # The independent client: Python stubs generated from proto/ drive the built executables.
 "$root/Tests/python/run.sh"
 # End to end: the four executables as processes, the scripted day, a restart in the middle.

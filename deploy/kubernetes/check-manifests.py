@@ -1,0 +1,478 @@
+"""Checks rendered Kubernetes manifests of the hall, offline; one line per check.
+
+Run by deploy/check-deploy-files.sh in a venv with kubernetes-validate (JSON schemas of
+every Kubernetes release, bundled), PyYAML and promql-parser:
+
+    python check-manifests.py --secrets SECRETS.yaml \
+        --overlay city=puyang-city:410900:RENDERED.yaml … \
+        [--base RENDERED.yaml] [--grpc-probes RENDERED.yaml]
+
+Built-in kinds are validated strictly (no unknown field) against the oldest and the newest
+Kubernetes release the files are meant for; custom resources (CloudNativePG's Cluster,
+prometheus-operator's ServiceMonitor and PrometheusRule) have no bundled schema and are
+checked here for what the hall needs of them. Exits 1 when any check fails.
+"""
+
+import argparse
+import re
+import sys
+
+import kubernetes_validate
+import promql_parser
+import yaml
+
+KUBERNETES = ["1.30.0", "1.37.0"]
+CUSTOM_KINDS = {"Cluster", "ServiceMonitor", "PrometheusRule"}
+CLUSTER_SCOPED = {"Namespace"}
+
+SERVICES = {"catalog": (50051, 9151), "intake": (50052, 9152), "rating": (50053, 9153),
+            "supervision": (50054, 9154)}
+# Who follows whose feed (ARCHITECTURE.md, and the FeedConsumers of each service).
+FOLLOWS = {"catalog": [], "intake": ["catalog"], "rating": ["intake", "catalog", "supervision"],
+           "supervision": ["catalog", "intake", "rating"]}
+# The metrics the alert rules must cover (deploy/README.md).
+ALERTED_METRICS = ["hall_feed_lag_events", "hall_feed_lag_seconds", "grpc_server_handled_total",
+                   "hall_supervision_cards_total"]
+
+failures = 0
+
+
+def report(ok, what, why=""):
+    global failures
+    if ok:
+        print(f"ok    {what}")
+    else:
+        failures += 1
+        print(f"FAIL  {what}: {why}")
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return [doc for doc in yaml.safe_load_all(f) if doc is not None]
+
+
+def key(doc):
+    return f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
+
+
+def check_parse(label, docs):
+    bad = [str(i) for i, d in enumerate(docs)
+           if not (isinstance(d, dict) and d.get("apiVersion") and d.get("kind")
+                   and isinstance(d.get("metadata"), dict) and d["metadata"].get("name"))]
+    report(not bad and docs, f"{label}: {len(docs)} objects, each with apiVersion, kind and "
+           "metadata.name", f"documents {', '.join(bad) or '(none)'}")
+
+
+def check_schema(label, docs, versions):
+    errors, custom = [], set()
+    for doc in docs:
+        if doc["kind"] in CUSTOM_KINDS:
+            custom.add(doc["kind"])
+            continue
+        for version in versions:
+            try:
+                kubernetes_validate.validate(doc, version, strict=True)
+            except kubernetes_validate.ValidationError as e:
+                path = ".".join(str(p) for p in e.path)
+                errors.append(f"{key(doc)} against {version}: {path}: {e.message}")
+            except kubernetes_validate.SchemaNotFoundError:
+                errors.append(f"{key(doc)}: no schema for {doc['apiVersion']} in {version}")
+    built_in = len(docs) - sum(1 for d in docs if d["kind"] in CUSTOM_KINDS)
+    names = " and ".join(v.rsplit(".", 1)[0] for v in versions)
+    report(not errors, f"{label}: {built_in} built-in objects valid against Kubernetes {names} "
+           f"(strict); custom resources checked below ({', '.join(sorted(custom)) or 'none'})",
+           "; ".join(errors[:5]))
+
+
+def by_kind(docs, kind):
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+
+def matches(selector, labels):
+    """A LabelSelector (matchLabels, matchExpressions with In/NotIn/Exists) against labels."""
+    if selector is None:
+        return False
+    for k, v in (selector.get("matchLabels") or {}).items():
+        if labels.get(k) != v:
+            return False
+    for e in selector.get("matchExpressions") or []:
+        op, k = e["operator"], e["key"]
+        if op == "In" and labels.get(k) not in e["values"]:
+            return False
+        if op == "NotIn" and labels.get(k) in e["values"]:
+            return False
+        if op == "Exists" and k not in labels:
+            return False
+        if op == "DoesNotExist" and k in labels:
+            return False
+    return True
+
+
+def mounted_files(pod, container):
+    """Path in the container -> (Secret, key), for the Secrets its volumes project."""
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    files = {}
+    for mount in container.get("volumeMounts", []):
+        volume = volumes.get(mount["name"], {})
+        sources = [s.get("secret") for s in volume.get("projected", {}).get("sources", [])]
+        if "secret" in volume:
+            sources.append({"name": volume["secret"]["secretName"], **volume["secret"]})
+        for src in filter(None, sources):
+            for item in src.get("items", []):
+                files[f"{mount['mountPath']}/{item['path']}"] = (src["name"], item["key"])
+    return files
+
+
+def env_of(container):
+    return {e["name"]: e.get("value") for e in container.get("env") or []}
+
+
+def check_overlay(label, docs, namespace, deployment, region, secrets):
+    configmaps = by_kind(docs, "ConfigMap")
+    deployments = by_kind(docs, "Deployment")
+    services = by_kind(docs, "Service")
+    pdbs = by_kind(docs, "PodDisruptionBudget")
+    policies = by_kind(docs, "NetworkPolicy")
+
+    # Namespace.
+    wrong = [key(d) for d in docs if d["kind"] not in CLUSTER_SCOPED
+             and d["metadata"].get("namespace") != namespace]
+    has_ns = any(d["kind"] == "Namespace" and d["metadata"]["name"] == namespace for d in docs)
+    report(not wrong and has_ns, f"{label}: every object in the namespace {namespace}, which it "
+           "creates", f"outside: {', '.join(wrong[:5])}" if wrong else "no Namespace object")
+
+    # Settings.
+    config = next((c for n, c in configmaps.items() if n.startswith("hall-config")), None)
+    data = (config or {}).get("data", {})
+    problems = []
+    if data.get("HALL_DEPLOYMENT") != deployment:
+        problems.append(f"HALL_DEPLOYMENT={data.get('HALL_DEPLOYMENT')}")
+    if data.get("HALL_REGION_CODE") != region:
+        problems.append(f"HALL_REGION_CODE={data.get('HALL_REGION_CODE')}")
+    problems += [f"{k} is a placeholder" for k, v in data.items() if "CHANGE-ME" in str(v)]
+    report(config is not None and not problems,
+           f"{label}: hall-config says HALL_DEPLOYMENT={deployment}, HALL_REGION_CODE={region}",
+           "; ".join(problems) or "no hall-config ConfigMap")
+    drain = int(data.get("HALL_DRAIN_SECONDS", "10"))
+    # Made by CloudNativePG for its cluster, not by create-secrets.sh: name -> keys.
+    operator_secrets = {f"{n}-ca": {"ca.crt"} for n in by_kind(docs, "Cluster")}
+
+    # The database: the CloudNativePG cluster and what the services are told of it.
+    clusters = by_kind(docs, "Cluster")
+    problems = []
+    cluster = next(iter(clusters.values()), None)
+    if cluster is None or len(clusters) != 1:
+        problems.append(f"{len(clusters)} Cluster objects")
+    else:
+        name, spec = cluster["metadata"]["name"], cluster["spec"]
+        if not cluster["apiVersion"].startswith("postgresql.cnpg.io/"):
+            problems.append(f"apiVersion {cluster['apiVersion']}")
+        if spec.get("instances") != 3:
+            problems.append(f"instances {spec.get('instances')}")
+        initdb = spec.get("bootstrap", {}).get("initdb", {})
+        if initdb.get("database") != data.get("HALL_DB_NAME", "hall"):
+            problems.append(f"bootstrap database {initdb.get('database')}")
+        sql = "\n".join(initdb.get("postInitApplicationSQL") or [])
+        roles = {r["name"]: r for r in spec.get("managed", {}).get("roles") or []}
+        for s in SERVICES:
+            role = roles.get(f"hall_{s}")
+            if not role or not role.get("login") or role.get("ensure", "present") != "present":
+                problems.append(f"managed role hall_{s} missing or without login")
+            elif role.get("passwordSecret", {}).get("name") not in secrets:
+                problems.append(f"hall_{s}'s passwordSecret is not made by create-secrets.sh")
+            if not re.search(rf"CREATE SCHEMA {s} AUTHORIZATION hall_{s}\b", sql):
+                problems.append(f"no schema {s} owned by hall_{s}")
+            if not re.search(rf"ALTER ROLE hall_{s} .*SET search_path = {s}\b", sql):
+                problems.append(f"no search_path for hall_{s}")
+        if data.get("HALL_DB_HOST") != f"{name}-rw":
+            problems.append(f"HALL_DB_HOST={data.get('HALL_DB_HOST')}, not {name}-rw")
+        if data.get("HALL_DB_TLS") != "verify-full":
+            problems.append(f"HALL_DB_TLS={data.get('HALL_DB_TLS')}")
+    report(not problems, f"{label}: PostgreSQL is a CloudNativePG cluster of 3 with the database "
+           "hall and a login role owning each schema; services use <cluster>-rw, verify-full",
+           "; ".join(problems))
+
+    # The Deployments.
+    images = set()
+    for s, (grpc, metrics) in SERVICES.items():
+        name = f"hall-{s}"
+        d = deployments.get(name)
+        problems = []
+        if d is None:
+            report(False, f"{label}: Deployment {name}", "missing")
+            continue
+        spec, pod = d["spec"], d["spec"]["template"]["spec"]
+        if spec.get("replicas") != 2:
+            problems.append(f"replicas {spec.get('replicas')}")
+        containers = pod.get("containers", [])
+        inits = pod.get("initContainers", [])
+        main = next((c for c in containers if c["name"] == s), None)
+        if main is None:
+            report(False, f"{label}: Deployment {name}", f"no container named {s}")
+            continue
+        if main.get("command") != [f"/usr/local/bin/{name}"]:
+            problems.append(f"command {main.get('command')}")
+        if not any(c.get("command") == [f"/usr/local/bin/{name}", "--migrate-only"]
+                   for c in inits):
+            problems.append("no initContainer running --migrate-only")
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            if probe not in main:
+                problems.append(f"no {probe}")
+        ports = {p["name"]: p["containerPort"] for p in main.get("ports", [])}
+        if ports != {"grpc": grpc, "metrics": metrics}:
+            problems.append(f"ports {ports}")
+        env = env_of(main)
+        if env.get("HALL_LISTEN_PORT") != str(grpc) or env.get("HALL_METRICS_PORT") != str(metrics):
+            problems.append("HALL_LISTEN_PORT/HALL_METRICS_PORT differ from the ports")
+        if bool(FOLLOWS[s]) != ("HALL_SERVICE_TOKEN_FILE" in env):
+            problems.append("HALL_SERVICE_TOKEN_FILE set for a service that follows no feed, or "
+                            "missing for one that does")
+        # Every HALL_*_FILE setting names a file a mounted Secret provides; the database's
+        # authority is the one CloudNativePG made for the cluster.
+        files = mounted_files(pod, main)
+        settings = {**data, **env}
+        for k, v in settings.items():
+            if k.endswith("_FILE") and v not in files:
+                problems.append(f"{k}={v} is not a mounted Secret's file")
+        if files.get(settings.get("HALL_DB_CA_FILE"), ("",))[0] not in operator_secrets:
+            problems.append("HALL_DB_CA_FILE is not the CloudNativePG cluster's ca.crt")
+        pod_security = pod.get("securityContext", {})
+        if not pod_security.get("runAsNonRoot"):
+            problems.append("pod not runAsNonRoot")
+        for c in containers + inits:
+            images.add(c.get("image"))
+            sc = c.get("securityContext", {})
+            seccomp = sc.get("seccompProfile", pod_security.get("seccompProfile", {}))
+            if not (sc.get("readOnlyRootFilesystem") and sc.get("allowPrivilegeEscalation") is False
+                    and sc.get("capabilities", {}).get("drop") == ["ALL"]
+                    and seccomp.get("type") == "RuntimeDefault"):
+                problems.append(f"container {c['name']}: securityContext not locked down")
+            resources = c.get("resources", {})
+            if not (resources.get("requests", {}).get("memory")
+                    and resources.get("requests", {}).get("cpu")
+                    and resources.get("limits", {}).get("memory")):
+                problems.append(f"container {c['name']}: no cpu/memory requests or memory limit")
+        pre_stop = main.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+        pause = int(pre_stop[-1]) if pre_stop and pre_stop[-1].isdigit() else 0
+        grace = pod.get("terminationGracePeriodSeconds", 30)
+        if grace <= pause + drain + 5:
+            problems.append(f"terminationGracePeriodSeconds {grace} <= preStop {pause} + drain "
+                            f"{drain} + 5")
+        if pod.get("automountServiceAccountToken") is not False:
+            problems.append("service account token mounted")
+        report(not problems, f"{label}: Deployment {name}: 2 replicas, migrations first, probes, "
+               f"resources, locked-down securityContext, every HALL_*_FILE mounted, grace {grace}s > {pause}+{drain}+5 s",
+               "; ".join(problems))
+
+        # Its Service and PDB select its pods and carry both ports.
+        labels = d["spec"]["template"]["metadata"]["labels"]
+        svc = services.get(s)
+        problems = []
+        if svc is None:
+            problems.append(f"no Service {s}")
+        else:
+            if not matches({"matchLabels": svc["spec"].get("selector")}, labels):
+                problems.append("Service selector misses the pods")
+            sp = {p["name"]: (p["port"], p.get("targetPort")) for p in svc["spec"]["ports"]}
+            if sp != {"grpc": (grpc, "grpc"), "metrics": (metrics, "metrics")}:
+                problems.append(f"Service ports {sp}")
+        pdb = pdbs.get(name)
+        if pdb is None or pdb["spec"].get("minAvailable") != 1 \
+                or not matches(pdb["spec"].get("selector"), labels):
+            problems.append("no PodDisruptionBudget with minAvailable 1 over the pods")
+        report(not problems, f"{label}: Service {s} (grpc {grpc}, metrics {metrics}) and "
+               f"PodDisruptionBudget {name} select its pods", "; ".join(problems))
+
+    # One image for every container, set by the overlay.
+    report(len(images) == 1 and "hall:latest" not in images,
+           f"{label}: every container runs one image, set by the overlay ({', '.join(images)})",
+           f"images {sorted(map(str, images))}")
+
+    # Every Secret and ConfigMap a pod or the cluster names exists.
+    missing = set()
+    for d in deployments.values():
+        pod = d["spec"]["template"]["spec"]
+        for c in pod.get("containers", []) + pod.get("initContainers", []):
+            for ref in c.get("envFrom", []):
+                if "configMapRef" in ref and ref["configMapRef"]["name"] not in configmaps:
+                    missing.add(f"ConfigMap {ref['configMapRef']['name']}")
+        for v in pod.get("volumes", []):
+            sources = [s.get("secret") for s in v.get("projected", {}).get("sources", [])]
+            sources += [{"name": v["secret"]["secretName"], **v["secret"]}] if "secret" in v else []
+            for src in filter(None, sources):
+                keys = secrets.get(src["name"], operator_secrets.get(src["name"]))
+                if keys is None:
+                    missing.add(f"Secret {src['name']}")
+                    continue
+                for item in src.get("items", []):
+                    if item["key"] not in keys:
+                        missing.add(f"key {item['key']} of Secret {src['name']}")
+    report(not missing, f"{label}: every Secret and ConfigMap the pods mount exists "
+           "(create-secrets.sh, the render, or CloudNativePG)", ", ".join(sorted(missing)))
+
+    # Network policies: exactly the feed links, clients and Prometheus in, DNS and PostgreSQL out.
+    pods = {s: deployments[f"hall-{s}"]["spec"]["template"]["metadata"]["labels"]
+            for s in SERVICES if f"hall-{s}" in deployments}
+    db_labels = {"cnpg.io/cluster": (cluster or {}).get("metadata", {}).get("name", "")}
+    covering = lambda labels, kind: [p for p in policies.values()  # noqa: E731
+                                     if kind in p["spec"].get("policyTypes", [])
+                                     and matches(p["spec"]["podSelector"], labels)]
+
+    def port_ok(rule_ports, number, name):
+        return not rule_ports or any(p.get("port") in (number, name) for p in rule_ports)
+
+    def ingress_allows(dst_labels, src_labels, number, name, namespace_label=None):
+        for p in covering(dst_labels, "Ingress"):
+            for rule in p["spec"].get("ingress", []):
+                if not port_ok(rule.get("ports"), number, name):
+                    continue
+                for peer in rule.get("from", []):
+                    if namespace_label is not None:
+                        if "namespaceSelector" in peer and "podSelector" not in peer \
+                                and matches(peer["namespaceSelector"], namespace_label):
+                            return True
+                    elif "namespaceSelector" not in peer and "ipBlock" not in peer \
+                            and matches(peer.get("podSelector"), src_labels):
+                        return True
+        return False
+
+    def egress_allows(src, dst_labels, number):
+        for p in covering(pods[src], "Egress"):
+            for rule in p["spec"].get("egress", []):
+                if not port_ok(rule.get("ports"), number, None):
+                    continue
+                for peer in rule.get("to", []):
+                    if "namespaceSelector" not in peer and "ipBlock" not in peer \
+                            and matches(peer.get("podSelector"), dst_labels):
+                        return True
+        return False
+
+    expected = {(f, p) for f, ps in FOLLOWS.items() for p in ps}
+    allowed_in = {(f, p) for f in pods for p in pods if f != p
+                  and ingress_allows(pods[p], pods[f], SERVICES[p][0], "grpc")}
+    allowed_out = {(f, p) for f in pods for p in pods if f != p
+                   and egress_allows(f, pods[p], SERVICES[p][0])}
+    problems = []
+    for what, got in (("ingress", allowed_in), ("egress", allowed_out)):
+        if got != expected:
+            extra = sorted(f"{a}->{b}" for a, b in got - expected)
+            lack = sorted(f"{a}->{b}" for a, b in expected - got)
+            problems.append(f"{what}: extra {extra}, missing {lack}")
+    for s in pods:
+        if not covering(pods[s], "Egress"):
+            problems.append(f"{s}: egress not restricted")
+        elif not egress_allows(s, db_labels, 5432):
+            problems.append(f"{s}: no egress to PostgreSQL")
+        if not ingress_allows(pods[s], {}, SERVICES[s][0], "grpc", {"hall-client": "true"}):
+            problems.append(f"{s}: clients (namespace hall-client=true) cannot reach gRPC")
+        if not ingress_allows(pods[s], {}, SERVICES[s][1], "metrics",
+                              {"kubernetes.io/metadata.name": "monitoring"}):
+            problems.append(f"{s}: Prometheus (namespace monitoring) cannot reach /metrics")
+        if ingress_allows(pods[s], {}, SERVICES[s][1], "metrics", {"hall-client": "true"}):
+            problems.append(f"{s}: clients can reach /metrics")
+        dns = any(any(("namespaceSelector" in peer) for peer in r.get("to", []))
+                  and any(p.get("port") == 53 for p in r.get("ports", []))
+                  for p in covering(pods[s], "Egress") for r in p["spec"].get("egress", []))
+        if not dns:
+            problems.append(f"{s}: no egress to DNS")
+    if not any(p["spec"]["podSelector"] == {} and "Ingress" in p["spec"].get("policyTypes", [])
+               for p in policies.values()):
+        problems.append("no default-deny ingress policy")
+    if not all(ingress_allows(db_labels, pods[s], 5432, None) for s in pods):
+        problems.append("PostgreSQL does not admit every service")
+    links = ", ".join(f"{f}->{p}" for f, p in sorted(expected))
+    report(not problems, f"{label}: NetworkPolicies allow exactly the feed links ({links}), "
+           "clients and Prometheus in, DNS and PostgreSQL out", "; ".join(problems))
+
+    # Monitoring.
+    monitors = by_kind(docs, "ServiceMonitor")
+    problems = []
+    scraped = set()
+    for m in monitors.values():
+        if not m["apiVersion"].startswith("monitoring.coreos.com/"):
+            problems.append(f"ServiceMonitor apiVersion {m['apiVersion']}")
+        ports = {e.get("port") for e in m["spec"].get("endpoints", [])}
+        for s, svc in services.items():
+            if matches(m["spec"].get("selector"), svc["metadata"].get("labels", {})) and \
+                    any(p["name"] in ports for p in svc["spec"]["ports"]):
+                scraped.add(s)
+    if scraped != set(SERVICES):
+        problems.append(f"scraped: {sorted(scraped)}")
+    report(not problems, f"{label}: ServiceMonitor scrapes the metrics port of the four Services",
+           "; ".join(problems))
+
+
+def check_rules(label, docs):
+    problems, alerts, text = [], 0, ""
+    for rule_doc in by_kind(docs, "PrometheusRule").values():
+        if not rule_doc["apiVersion"].startswith("monitoring.coreos.com/"):
+            problems.append(f"apiVersion {rule_doc['apiVersion']}")
+        for group in rule_doc["spec"].get("groups", []):
+            for rule in group.get("rules", []):
+                name = rule.get("alert") or rule.get("record")
+                try:
+                    promql_parser.parse(rule["expr"])
+                except Exception as e:  # the parser raises ValueError with the reason
+                    problems.append(f"{name}: {e}")
+                text += rule["expr"]
+                if "alert" in rule:
+                    alerts += 1
+                    if not rule.get("labels", {}).get("severity") or \
+                            not rule.get("annotations", {}).get("summary"):
+                        problems.append(f"{name}: no severity label or summary")
+    for metric in ALERTED_METRICS:
+        if metric not in text:
+            problems.append(f"no alert on {metric}")
+    report(alerts and not problems, f"{label}: PrometheusRule: {alerts} alerts, every expression "
+           f"parses as PromQL, covering {', '.join(ALERTED_METRICS)}", "; ".join(problems))
+
+
+def check_grpc_probes(label, docs):
+    problems = []
+    for d in by_kind(docs, "Deployment").values():
+        for c in d["spec"]["template"]["spec"]["containers"]:
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                p = c.get(probe, {})
+                if p.get("grpc", {}).get("mode") != "TLS" or "tcpSocket" in p:
+                    problems.append(f"{d['metadata']['name']} {probe}: {p}")
+    report(not problems, f"{label}: every probe is a gRPC health check over TLS",
+           "; ".join(problems[:3]))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--secrets", required=True)
+    parser.add_argument("--overlay", action="append", default=[])
+    parser.add_argument("--base")
+    parser.add_argument("--grpc-probes")
+    args = parser.parse_args()
+
+    secret_docs = load(args.secrets)
+    check_parse("create-secrets.sh --dry-run", secret_docs)
+    check_schema("create-secrets.sh --dry-run", secret_docs, KUBERNETES)
+    secrets = {d["metadata"]["name"]: set((d.get("data") or {}).keys()) for d in secret_docs}
+
+    if args.base:
+        docs = load(args.base)
+        check_parse("base", docs)
+        check_schema("base", docs, KUBERNETES)
+    for spec in args.overlay:
+        name, rest = spec.split("=", 1)
+        namespace, region, path = rest.split(":", 2)
+        docs = load(path)
+        label = f"overlays/{name}"
+        check_parse(label, docs)
+        check_schema(label, docs, KUBERNETES)
+        check_overlay(label, docs, namespace, namespace, region, secrets)
+        check_rules(label, docs)
+    if args.grpc_probes:
+        docs = load(args.grpc_probes)
+        label = "optional/grpc-tls-probes.yaml on overlays/district"
+        check_parse(label, docs)
+        check_schema(label, docs, KUBERNETES[-1:])
+        check_grpc_probes(label, docs)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
