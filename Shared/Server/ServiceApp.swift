@@ -86,6 +86,7 @@ public final class ServiceApp: Service {
   }
 
   public func run() async throws {
+    defer { metricsEndpoint.abandon() }
     try await Migrator.migrate(
       definition.migrations, schema: definition.name, client: client, logger: logger)
     let context = ServiceContext(

@@ -67,7 +67,8 @@ public final class TestService: Sendable {
       deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: port,
       tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
       database: database, serviceToken: TestKeys.token(.service, subject: definition.name),
-      options: options, clock: clock)
+      // Metrics on a free port too: tests run many services at once, some on fixed ports.
+      options: options.merging(["METRICS_PORT": "0"]) { given, _ in given }, clock: clock)
     var logger = Logger(label: "test.\(definition.name)")
     logger.logLevel = .warning
     let app = try ServiceApp(definition: definition, settings: settings, logger: logger)

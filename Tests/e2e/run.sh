@@ -28,4 +28,7 @@ echo "— supervision started again"
 start supervision
 day --part figures --wait 90
 
-HALL_STUBS=$stubs HALL_KEYS=$keys "$venv/bin/pytest" -q -p no:cacheprovider Tests/e2e
+HALL_STUBS=$stubs HALL_KEYS=$keys HALL_METRICS_CATALOG=${metrics_ports[catalog]} \
+  HALL_METRICS_INTAKE=${metrics_ports[intake]} HALL_METRICS_RATING=${metrics_ports[rating]} \
+  HALL_METRICS_SUPERVISION=${metrics_ports[supervision]} \
+  "$venv/bin/pytest" -q -p no:cacheprovider Tests/e2e

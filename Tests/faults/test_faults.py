@@ -4,6 +4,7 @@ bounded in time; the figures of each are printed (answered, lost, doubled)."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +29,12 @@ ITEM = "FT-SCJG-001"
 SERVICES = ["catalog", "intake", "rating", "supervision"]
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def address(name):
     return f"127.0.0.1:{ENV['HALL_PORT_' + name.upper()]}"
 
@@ -50,6 +57,7 @@ class Service:
             "HALL_DB_MAX_CONNECTIONS": "12", "HALL_REGION_CODE": "410902",
             "HALL_TLS_CERT_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.pem"),
             "HALL_TLS_KEY_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.key"),
+            "HALL_METRICS_PORT": str(free_port()),
         })
         log = open(os.path.join(ENV["HALL_WORK"], f"fault-{self.name}.log"), "ab")
         self.process = subprocess.Popen(

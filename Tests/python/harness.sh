@@ -7,9 +7,11 @@ for product in hall-catalog hall-intake hall-rating hall-supervision hallctl; do
 done
 
 venv="$root/.build/python-venv"
-if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c 'import grpc_tools' 2>/dev/null; then
+if [ ! -x "$venv/bin/pytest" ] \
+  || ! "$venv/bin/python" -c 'import grpc_tools, prometheus_client' 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check grpcio grpcio-tools pytest
+  "$venv/bin/pip" install -q --disable-pip-version-check grpcio grpcio-tools pytest \
+    prometheus-client
 fi
 
 # The hall's clock (services, hallctl and the tests alike) reads Tuesday 24 November 2026,
@@ -63,7 +65,11 @@ mint() { # role subject [extra options]
 }
 for service in catalog intake rating supervision; do mint service "hall-$service" >"$keys/$service.token"; done
 declare -A ports=()
-for service in catalog intake rating supervision; do ports[$service]=$(free_port); done
+declare -A metrics_ports=()
+for service in catalog intake rating supervision; do
+  ports[$service]=$(free_port)
+  metrics_ports[$service]=$(free_port)
+done
 export HALL_CATALOG_ADDR=127.0.0.1:${ports[catalog]} HALL_INTAKE_ADDR=127.0.0.1:${ports[intake]}
 export HALL_RATING_ADDR=127.0.0.1:${ports[rating]} HALL_SUPERVISION_ADDR=127.0.0.1:${ports[supervision]}
 
@@ -73,6 +79,7 @@ start() { # name
     HALL_TOKEN_PUBLIC_KEY_FILE="$keys/signing.pub" HALL_SERVICE_TOKEN_FILE="$keys/$1.token" \
     HALL_DB_MAX_CONNECTIONS=12 HALL_REGION_CODE=410902 \
     HALL_TLS_CERT_FILE="$tls/$1.pem" HALL_TLS_KEY_FILE="$tls/$1.key" \
+    HALL_METRICS_PORT=${metrics_ports[$1]} \
     "$bin/hall-$1" >>"$work/$1.log" 2>&1 &
   pids[$1]=$!
   for _ in $(seq 1 150); do

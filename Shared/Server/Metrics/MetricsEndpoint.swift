@@ -14,8 +14,10 @@ public final class MetricsEndpoint: Service, Sendable {
   let host: String
   let port: Int
   let logger: Logger
-  private let bound = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, any Error>])>(
-    (nil, []))
+  /// The port once bound, or why it never will be; and who waits for it meanwhile.
+  private let bound = Mutex<
+    (result: Result<Int, any Error>?, waiters: [CheckedContinuation<Int, any Error>])
+  >((nil, []))
 
   public init(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) {
     self.registry = registry
@@ -54,18 +56,26 @@ public final class MetricsEndpoint: Service, Sendable {
   /// The port bound (useful when the settings asked for port 0).
   public func listeningPort() async throws -> Int {
     try await withCheckedThrowingContinuation { continuation in
-      let port = bound.withLock { state -> Int? in
-        if state.port == nil { state.waiters.append(continuation) }
-        return state.port
+      let result = bound.withLock { state in
+        if state.result == nil { state.waiters.append(continuation) }
+        return state.result
       }
-      if let port { continuation.resume(returning: port) }
+      if let result { continuation.resume(with: result) }
     }
   }
 
+  /// Answers whoever waits for the port when the endpoint will not start: the service ended
+  /// before it did.
+  func abandon() {
+    resolve(.failure(CancellationError()))
+  }
+
+  /// The first outcome stands.
   private func resolve(_ result: Result<Int, any Error>) {
     let waiters = bound.withLock { state in
+      guard state.result == nil else { return [CheckedContinuation<Int, any Error>]() }
+      state.result = result
       defer { state.waiters = [] }
-      if case .success(let port) = result { state.port = port }
       return state.waiters
     }
     for waiter in waiters { waiter.resume(with: result) }
