@@ -4,10 +4,11 @@ import SwiftProtobuf
 import Synchronization
 
 /// The standard `grpc.health.v1.Health` service, so probes and ordinary gRPC tooling can ask
-/// whether a service is up. A service reports NOT_SERVING while it drains on shutdown.
+/// whether a service is up. A service reports NOT_SERVING until its schema is migrated and
+/// its parts are built, and again while it drains on shutdown.
 public final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
   private let services: Set<String>
-  private let serving = Atomic<Bool>(true)
+  private let serving = Atomic<Bool>(false)
 
   /// - Parameter services: fully qualified names of the services this server offers.
   public init(services: [String]) {
@@ -17,6 +18,9 @@ public final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
   public func setServing(_ value: Bool) {
     serving.store(value, ordering: .relaxed)
   }
+
+  /// Whether calls are taken now: the readiness an HTTP probe reads (``MetricsEndpoint``).
+  public var isServing: Bool { serving.load(ordering: .relaxed) }
 
   private func status(of service: String) -> Grpc_Health_V1_HealthCheckResponse.ServingStatus? {
     guard service.isEmpty || services.contains(service) else { return nil }

@@ -23,6 +23,7 @@ public final class ServiceApp: Service {
   private let tls: ServiceTLS
   public let metrics = ServiceMetrics()
   private let metricsEndpoint: MetricsEndpoint
+  private let health: HealthService
 
   /// Builds the listener: TLS when the settings give a certificate, plaintext only on a
   /// loopback address (and said so in the log), since the calls carry personal data and
@@ -49,8 +50,11 @@ public final class ServiceApp: Service {
     // The transport resets the stream of a larger message without a status; up to this size
     // the contract's limits answer RESOURCE_EXHAUSTED with the method's own limit.
     config.rpc.maxRequestPayloadSize = Self.transportPayloadLimit
+    let health = HealthService(services: definition.rpcServiceNames)
+    self.health = health
     self.metricsEndpoint = MetricsEndpoint(
-      registry: metrics.registry, host: settings.options["METRICS_HOST"] ?? host,
+      registry: metrics.registry, ready: { health.isServing },
+      host: settings.options["METRICS_HOST"] ?? host,
       port: try settings.intOption(
         "METRICS_PORT",
         default: settings.listenPort == 0 ? 0 : Self.defaultMetricsPorts[definition.name] ?? 0,
@@ -97,7 +101,6 @@ public final class ServiceApp: Service {
     let feed = OutboxFeed(
       client: client, schema: definition.name,
       producer: "\(definition.name)@\(settings.deployment)", logger: logger, metrics: metrics)
-    let health = HealthService(services: definition.rpcServiceNames)
     let server = GRPCServer(
       transport: transport,
       services: parts.handlers + [health, EventFeedService(feed: feed)],
@@ -113,6 +116,8 @@ public final class ServiceApp: Service {
         service: ServerPeer(server: server, health: health, feed: feed),
         successTerminationBehavior: .gracefullyShutdownGroup))
     let group = ServiceGroup(configuration: .init(services: peers, logger: logger))
+    // Ready from here: migrated, built, and about to take calls.
+    health.setServing(true)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
       tasks.addTask { try await group.run() }
       let port = try await listeningPort()

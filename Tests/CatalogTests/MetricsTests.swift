@@ -56,9 +56,15 @@ struct MetricsTests {
     }
   }
 
-  @Test("only GET /metrics")
+  @Test("the probes' paths, and only GET")
   func otherPaths() async throws {
     try await TestService.with(CatalogService.Catalog.definition) { service in
+      for path in ["healthz", "readyz"] {
+        let (body, probed) = try await URLSession.shared.data(
+          from: URL(string: "http://127.0.0.1:\(service.metricsPort)/\(path)")!)
+        #expect((probed as? HTTPURLResponse)?.statusCode == 200, "\(path)")
+        #expect(!body.isEmpty)
+      }
       let (_, response) = try await URLSession.shared.data(
         from: URL(string: "http://127.0.0.1:\(service.metricsPort)/")!)
       #expect((response as? HTTPURLResponse)?.statusCode == 404)

@@ -8,9 +8,13 @@ import Synchronization
 
 /// Serves the registry as Prometheus' text format on `GET /metrics`, on a port of its own
 /// (`HALL_METRICS_PORT`): a scrape reads counters kept in memory and never waits for the
-/// database or for a call, so it cannot hold up an RPC, nor an RPC a scrape.
+/// database or for a call, so it cannot hold up an RPC, nor an RPC a scrape. The same port
+/// answers an orchestrator's plain HTTP probes, which cannot speak the listener's TLS:
+/// `/healthz` (the process answers) and `/readyz` (it takes calls; not while it starts or
+/// drains).
 public final class MetricsEndpoint: Service, Sendable {
   let registry: PrometheusCollectorRegistry
+  let ready: @Sendable () -> Bool
   let host: String
   let port: Int
   let logger: Logger
@@ -19,15 +23,19 @@ public final class MetricsEndpoint: Service, Sendable {
     (result: Result<Int, any Error>?, waiters: [CheckedContinuation<Int, any Error>])
   >((nil, []))
 
-  public init(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) {
+  public init(
+    registry: PrometheusCollectorRegistry, ready: @escaping @Sendable () -> Bool, host: String,
+    port: Int, logger: Logger
+  ) {
     self.registry = registry
+    self.ready = ready
     self.host = host
     self.port = port
     self.logger = logger
   }
 
   public func run() async throws {
-    let registry = registry
+    let (registry, ready) = (registry, ready)
     let channel: any Channel
     do {
       channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -35,7 +43,8 @@ public final class MetricsEndpoint: Service, Sendable {
         .childChannelInitializer { channel in
           channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-            try channel.pipeline.syncOperations.addHandler(MetricsHandler(registry: registry))
+            try channel.pipeline.syncOperations.addHandler(
+              MetricsHandler(registry: registry, ready: ready))
           }
         }
         .bind(host: host, port: port).get()
@@ -83,16 +92,18 @@ public final class MetricsEndpoint: Service, Sendable {
 }
 
 /// One HTTP/1.1 exchange at a time per connection: `GET /metrics` answers the registry,
-/// anything else 404 or 405.
+/// `/healthz` and `/readyz` the probes, anything else 404 or 405.
 private final class MetricsHandler: ChannelInboundHandler {
   typealias InboundIn = HTTPServerRequestPart
   typealias OutboundOut = HTTPServerResponsePart
 
   let registry: PrometheusCollectorRegistry
+  let ready: @Sendable () -> Bool
   private var head: HTTPRequestHead?
 
-  init(registry: PrometheusCollectorRegistry) {
+  init(registry: PrometheusCollectorRegistry, ready: @escaping @Sendable () -> Bool) {
     self.registry = registry
+    self.ready = ready
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -110,7 +121,11 @@ private final class MetricsHandler: ChannelInboundHandler {
     let (status, body): (HTTPResponseStatus, [UInt8]) =
       switch (head.method, head.uri.split(separator: "?").first ?? "") {
       case (.GET, "/metrics"): (.ok, registry.emitToBuffer())
-      case (_, "/metrics"): (.methodNotAllowed, Array("GET only\n".utf8))
+      case (.GET, "/healthz"): (.ok, Array("ok\n".utf8))
+      case (.GET, "/readyz"):
+        ready() ? (.ok, Array("ready\n".utf8)) : (.serviceUnavailable, Array("not ready\n".utf8))
+      case (_, "/metrics"), (_, "/healthz"), (_, "/readyz"):
+        (.methodNotAllowed, Array("GET only\n".utf8))
       default: (.notFound, Array("metrics are at /metrics\n".utf8))
       }
     var headers = HTTPHeaders([
