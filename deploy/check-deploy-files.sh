@@ -4,13 +4,13 @@
 #
 #   deploy/check-deploy-files.sh
 #
-# - Kubernetes: renders the base, each overlay and the optional gRPC-probe patch with
-#   `kubectl kustomize` (kubectl from Debian's kubernetes-client when there is none), renders
-#   the Secrets of create-secrets.sh from throw-away files, and checks the lot with
-#   deploy/kubernetes/check-manifests.py: Kubernetes' JSON schemas (kubernetes-validate,
-#   strict, 1.30 and 1.37), CloudNativePG's Cluster, the ServiceMonitor, the alert rules'
-#   PromQL (promql-parser), references, ports, probes, security contexts and the network
-#   policies against the feed graph.
+# - Kubernetes: renders the base and each overlay with `kubectl kustomize` (kubectl from
+#   Debian's kubernetes-client when there is none), renders the Secrets of create-secrets.sh
+#   from throw-away files, and checks the lot with deploy/kubernetes/check-manifests.py:
+#   Kubernetes' JSON schemas (kubernetes-validate, strict, 1.30 and 1.37), CloudNativePG's
+#   Cluster, the ServiceMonitor, the alert rules' PromQL (promql-parser), references, ports,
+#   the HTTP probes on the metrics port, security contexts and the network policies against
+#   the feed graph.
 # - systemd: `systemd-analyze verify` and `systemd-analyze security --offline` on
 #   hall@<service> for each service, on copies in a temporary folder whose executables are
 #   /bin/true (verify refuses a unit whose ExecStart= does not exist, and the services are
@@ -101,14 +101,6 @@ if $have_kubectl; then
     render "overlays/$name" "$k8s/overlays/$name" "$tmp/$name.yaml" &&
       args+=(--overlay "$name=$namespace:$region:$tmp/$name.yaml")
   done
-  # The optional patch, as an operator would use it: copied into an overlay of their own.
-  mkdir -p "$tmp/probes"
-  cp "$k8s/optional/grpc-tls-probes.yaml" "$tmp/probes/"
-  printf 'bases:\n- %s\npatchesStrategicMerge:\n- grpc-tls-probes.yaml\n' \
-    "$(realpath --relative-to="$tmp/probes" "$k8s/overlays/district")" \
-    >"$tmp/probes/kustomization.yaml"
-  render "optional/grpc-tls-probes.yaml on overlays/district" "$tmp/probes" "$tmp/probes.yaml" &&
-    args+=(--grpc-probes "$tmp/probes.yaml")
 
   # The Secrets, from throw-away files shaped as hallctl makes them (openssl stands in for
   # `hallctl keys`, which is not built here).

@@ -4,8 +4,7 @@ Run by deploy/check-deploy-files.sh in a venv with kubernetes-validate (JSON sch
 every Kubernetes release, bundled), PyYAML and promql-parser:
 
     python check-manifests.py --secrets SECRETS.yaml \
-        --overlay city=puyang-city:410900:RENDERED.yaml … \
-        [--base RENDERED.yaml] [--grpc-probes RENDERED.yaml]
+        --overlay city=puyang-city:410900:RENDERED.yaml … [--base RENDERED.yaml]
 
 Built-in kinds are validated strictly (no unknown field) against the oldest and the newest
 Kubernetes release the files are meant for; custom resources (CloudNativePG's Cluster,
@@ -30,6 +29,12 @@ SERVICES = {"catalog": (50051, 9151), "intake": (50052, 9152), "rating": (50053,
 # Who follows whose feed (ARCHITECTURE.md, and the FeedConsumers of each service).
 FOLLOWS = {"catalog": [], "intake": ["catalog"], "rating": ["intake", "catalog", "supervision"],
            "supervision": ["catalog", "intake", "rating"]}
+# The probes of every hall container: plain HTTP on the metrics port, since the gRPC listener
+# speaks only TLS (deploy/README.md, "Probes"). probe -> (path, settings it must have).
+PROBES = {"startupProbe": ("/readyz", {"periodSeconds": 5, "failureThreshold": 60}),
+          "readinessProbe": ("/readyz", {"periodSeconds": 5, "failureThreshold": 2}),
+          "livenessProbe": ("/healthz", {"periodSeconds": 20, "timeoutSeconds": 5,
+                                         "failureThreshold": 3})}
 # The metrics the alert rules must cover (deploy/README.md).
 ALERTED_METRICS = ["hall_feed_lag_events", "hall_feed_lag_seconds", "grpc_server_handled_total",
                    "hall_supervision_cards_total"]
@@ -215,9 +220,6 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
         if not any(c.get("command") == [f"/usr/local/bin/{name}", "--migrate-only"]
                    for c in inits):
             problems.append("no initContainer running --migrate-only")
-        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            if probe not in main:
-                problems.append(f"no {probe}")
         ports = {p["name"]: p["containerPort"] for p in main.get("ports", [])}
         if ports != {"grpc": grpc, "metrics": metrics}:
             problems.append(f"ports {ports}")
@@ -260,7 +262,7 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
                             f"{drain} + 5")
         if pod.get("automountServiceAccountToken") is not False:
             problems.append("service account token mounted")
-        report(not problems, f"{label}: Deployment {name}: 2 replicas, migrations first, probes, "
+        report(not problems, f"{label}: Deployment {name}: 2 replicas, migrations first, "
                f"resources, locked-down securityContext, every HALL_*_FILE mounted, grace {grace}s > {pause}+{drain}+5 s",
                "; ".join(problems))
 
@@ -427,16 +429,82 @@ def check_rules(label, docs):
            f"parses as PromQL, covering {', '.join(ALERTED_METRICS)}", "; ".join(problems))
 
 
-def check_grpc_probes(label, docs):
+def check_probes(label, docs):
+    """Every hall container probes /readyz and /healthz over plain HTTP on its metrics port."""
+    config = next((c for n, c in by_kind(docs, "ConfigMap").items()
+                   if n.startswith("hall-config")), {})
+    drain = int(config.get("data", {}).get("HALL_DRAIN_SECONDS", "10"))
+    deployments = by_kind(docs, "Deployment")
     problems = []
-    for d in by_kind(docs, "Deployment").values():
-        for c in d["spec"]["template"]["spec"]["containers"]:
-            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-                p = c.get(probe, {})
-                if p.get("grpc", {}).get("mode") != "TLS" or "tcpSocket" in p:
-                    problems.append(f"{d['metadata']['name']} {probe}: {p}")
-    report(not problems, f"{label}: every probe is a gRPC health check over TLS",
-           "; ".join(problems[:3]))
+    for s, (_, metrics) in SERVICES.items():
+        d = deployments.get(f"hall-{s}")
+        if d is None:
+            problems.append(f"no Deployment hall-{s}")
+            continue
+        for c in d["spec"]["template"]["spec"].get("containers", []):
+            where = f"hall-{s}/{c['name']}"
+            ports = {p.get("name"): p.get("containerPort") for p in c.get("ports", [])}
+            if ports.get("metrics") != metrics:
+                problems.append(f"{where}: no port metrics ({metrics}) to probe")
+            for probe, (path, settings) in PROBES.items():
+                p = c.get(probe)
+                if p is None:
+                    problems.append(f"{where}: no {probe}")
+                    continue
+                handlers = sorted(k for k in ("httpGet", "tcpSocket", "grpc", "exec") if k in p)
+                get = p.get("httpGet", {})
+                if handlers != ["httpGet"]:
+                    problems.append(f"{where} {probe}: handlers {handlers}, not httpGet alone")
+                if get.get("port") != "metrics" or get.get("path") != path \
+                        or get.get("scheme", "HTTP") != "HTTP" or "host" in get:
+                    problems.append(f"{where} {probe}: httpGet {get}, not {path} on port metrics "
+                                    "(HTTP, the pod's own address)")
+                wrong = {k: p.get(k) for k, v in settings.items() if p.get(k) != v}
+                if wrong:
+                    problems.append(f"{where} {probe}: {wrong}, not {settings}")
+            # Readiness must turn false while the pod drains, not after.
+            r = c.get("readinessProbe", {})
+            seen = r.get("periodSeconds", 10) * r.get("failureThreshold", 3)
+            if seen > drain:
+                problems.append(f"{where} readinessProbe sees a drain after {seen} s, past "
+                                f"HALL_DRAIN_SECONDS {drain}")
+    paths = ", ".join(f"{k[:-5]} {v[0]}" for k, v in PROBES.items())
+    report(not problems, f"{label}: every hall container probes over HTTP on its port metrics "
+           f"({paths}); readiness sees a drain within HALL_DRAIN_SECONDS {drain}",
+           "; ".join(problems[:5]))
+
+    # The kubelet probes from the node, which a NetworkPolicy always admits: the probes need no
+    # rule, and the metrics port stays open to Prometheus' namespace alone (no ipBlock for the
+    # nodes, no rule open to every source).
+    problems = []
+    policies = by_kind(docs, "NetworkPolicy")
+    for s, (_, metrics) in SERVICES.items():
+        d = deployments.get(f"hall-{s}")
+        if d is None:
+            continue
+        labels = d["spec"]["template"]["metadata"]["labels"]
+        for name, pol in policies.items():
+            spec = pol["spec"]
+            if "Ingress" not in spec.get("policyTypes", []) \
+                    or not matches(spec["podSelector"], labels):
+                continue
+            for rule in spec.get("ingress", []):
+                rule_ports = rule.get("ports")
+                if rule_ports and not any(p.get("port") in (metrics, "metrics")
+                                          for p in rule_ports):
+                    continue
+                peers = rule.get("from") or []
+                if not peers:
+                    problems.append(f"{name}: admits every source on hall-{s}'s metrics port")
+                for peer in peers:
+                    selector = peer.get("namespaceSelector")
+                    if set(peer) != {"namespaceSelector"} \
+                            or not matches(selector, {"kubernetes.io/metadata.name": "monitoring"}) \
+                            or matches(selector, {"kubernetes.io/metadata.name": "elsewhere"}):
+                        problems.append(f"{name}: admits {peer} on hall-{s}'s metrics port")
+    report(not problems, f"{label}: NetworkPolicies need no rule for the probes (the kubelet's "
+           "node is always admitted): the metrics port admits the namespace monitoring alone, "
+           "no ipBlock", "; ".join(problems[:5]))
 
 
 def main():
@@ -444,7 +512,6 @@ def main():
     parser.add_argument("--secrets", required=True)
     parser.add_argument("--overlay", action="append", default=[])
     parser.add_argument("--base")
-    parser.add_argument("--grpc-probes")
     args = parser.parse_args()
 
     secret_docs = load(args.secrets)
@@ -464,13 +531,8 @@ def main():
         check_parse(label, docs)
         check_schema(label, docs, KUBERNETES)
         check_overlay(label, docs, namespace, namespace, region, secrets)
+        check_probes(label, docs)
         check_rules(label, docs)
-    if args.grpc_probes:
-        docs = load(args.grpc_probes)
-        label = "optional/grpc-tls-probes.yaml on overlays/district"
-        check_parse(label, docs)
-        check_schema(label, docs, KUBERNETES[-1:])
-        check_grpc_probes(label, docs)
     sys.exit(1 if failures else 0)
 
 
