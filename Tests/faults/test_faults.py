@@ -2,6 +2,7 @@
 the built executables, which this module starts, kills and restarts itself. Each phase is
 bounded in time; the figures of each are printed (answered, lost, doubled)."""
 
+import json
 import os
 import signal
 import socket
@@ -40,16 +41,35 @@ def address(name):
 
 
 class Service:
-    """One executable, started as Tests/python/harness.sh's `start` does."""
+    """One executable, started as Tests/python/harness.sh's `start` does; `port` and `env`
+    make it another instance of the same service, or one linked to other peers."""
 
-    def __init__(self, name):
+    def __init__(self, name, port=None, env=None):
         self.name = name
+        self.port = port or ENV["HALL_PORT_" + name.upper()]
+        self.extra = env or {}
         self.process = None
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self):
+        suffix = "" if self.port == ENV.get("HALL_PORT_" + self.name.upper()) else f"-{self.port}"
+        return os.path.join(ENV["HALL_WORK"], f"fault-{self.name}{suffix}.log")
+
+    def logged(self, message, **fields):
+        """Whether the instance logged `message` with these fields (one JSON line each)."""
+        with open(self.log_path) as log:
+            return any(json.loads(line).get("msg") == message
+                       and all(json.loads(line).get(k) == v for k, v in fields.items())
+                       for line in log if line.startswith("{"))
 
     def start(self):
         env = dict(ENV)
         env.update({
-            "HALL_LISTEN_PORT": ENV["HALL_PORT_" + self.name.upper()],
+            "HALL_LISTEN_PORT": str(self.port),
             "HALL_DB_PORT": ENV["HALL_PG_PORT"],
             "HALL_DB_PASSWORD_FILE": os.path.join(ENV["HALL_SECRETS"], f"hall_{self.name}.password"),
             "HALL_TOKEN_PUBLIC_KEY_FILE": os.path.join(ENV["HALL_KEYS"], "signing.pub"),
@@ -59,13 +79,14 @@ class Service:
             "HALL_TLS_KEY_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.key"),
             "HALL_METRICS_PORT": str(free_port()),
         })
-        log = open(os.path.join(ENV["HALL_WORK"], f"fault-{self.name}.log"), "ab")
+        env.update(self.extra)
+        log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [os.path.join(ENV["HALL_BIN"], f"hall-{self.name}")], env=env, stdout=log, stderr=log)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                grpc.channel_ready_future(channel(address(self.name))).result(timeout=0.5)
+                grpc.channel_ready_future(channel(self.address)).result(timeout=0.5)
                 return
             except grpc.FutureTimeoutError:
                 assert self.process.poll() is None, f"hall-{self.name} exited at start"
@@ -131,11 +152,11 @@ def published(stubs):
             time.sleep(0.2)
 
 
-def window_case(intake_stub, request_id, metadata=None, timeout=5):
+def window_case(intake_stub, request_id, metadata=None, timeout=5, item=ITEM):
     """A case received and accepted at the window in one call (the path of #14 point 1)."""
     return intake_stub.SubmitCase(
         intake_api.SubmitCaseRequest(
-            request_id=request_id, item_code=ITEM, channel=common.CHANNEL_WINDOW, window_id="W01",
+            request_id=request_id, item_code=item, channel=common.CHANNEL_WINDOW, window_id="W01",
             applicant=intake.Applicant(
                 kind=intake.APPLICANT_KIND_CITIZEN, id_number="410102199003071230", name="张三"),
             provided_material_ids=["m1"],

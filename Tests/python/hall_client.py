@@ -28,7 +28,7 @@ def rid():
     return str(uuid.uuid4())
 
 
-def publish_item(catalog_stub, prefix, code, fee=None):
+def publish_item(catalog_stub, prefix, code, fee=None, department_name="区市场监管局"):
     """Creates the department `{prefix}-scjg` and publishes item `code` of it: a food
     licence, promised in 5 working days, at the window and online, one material m1."""
     admin = token("admin")
@@ -37,7 +37,7 @@ def publish_item(catalog_stub, prefix, code, fee=None):
         catalog_api.CreateDepartmentRequest(
             request_id=f"{prefix}-dept",
             department=catalog.Department(
-                id=department, name="区市场监管局", region_code="410902",
+                id=department, name=department_name, region_code="410902",
                 level=common.ADMINISTRATIVE_LEVEL_COUNTY)),
         metadata=admin)
     spec = catalog.ItemSpec(
