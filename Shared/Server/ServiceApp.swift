@@ -41,7 +41,7 @@ public final class ServiceApp: Service {
             "listening on \(host) needs TLS (HALL_TLS_CERT_FILE and HALL_TLS_KEY_FILE); plaintext is for loopback development only"
         )
       }
-      logger.warning(
+      logger.notice(
         "plaintext listener: for development on this machine only",
         metadata: ["host": "\(host)"])
     }

@@ -16,10 +16,14 @@ public enum ServiceClient {
       token.map {
         [BearerTokenClientInterceptor(token: $0)]
       } ?? []
+    // Round robin where a name may stand for several instances; an address is one peer,
+    // which gRPC's default policy keeps one connection to.
+    let balancing: [ServiceConfig.LoadBalancingConfig] =
+      if case .name = address.host { [.roundRobin] } else { [] }
     return try await withGRPCClient(
       transport: .http2NIOPosix(
         target: address.target, transportSecurity: security.transport,
-        serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin])),
+        serviceConfig: ServiceConfig(loadBalancingConfig: balancing)),
       interceptors: interceptors
     ) { client in
       try await body(client)

@@ -41,6 +41,8 @@ struct WorkerPeer: Service {
   func run() async throws {
     do {
       try await cancelWhenGracefulShutdown { try await worker.run() }
+    } catch is CancellationError {
+      // Stopped by the group's shutdown: the worker's task is cancelled, not this one.
     } catch  where !Task.isCancelled {
       logger.critical("worker failed", metadata: ["error": "\(error)"])
       throw error

@@ -76,10 +76,17 @@ public final class TestService: Sendable {
       configuration: .init(
         services: [.init(service: app.client), .init(service: app)], logger: logger))
     let task = Task { try await group.run() }
-    let port = try await app.listeningPort()
-    return TestService(
-      port: port, metricsPort: try await app.metricsPort(), database: database, group: group,
-      task: task)
+    do {
+      let port = try await app.listeningPort()
+      return TestService(
+        port: port, metricsPort: try await app.metricsPort(), database: database, group: group,
+        task: task)
+    } catch {
+      // The service ended before it served: stop what runs, and say why it ended.
+      await group.triggerGracefulShutdown()
+      if case .failure(let cause) = await task.result { throw cause }
+      throw error
+    }
   }
 
   public func stop() async throws {
