@@ -144,6 +144,11 @@ enum FeedBenchFixture {
       statements: [
         "CREATE TABLE applied (aggregate_id text PRIMARY KEY, cursor bigint NOT NULL UNIQUE)"
       ]),
+    // The consumer reads its parked events with its lag; without the table it stopped at
+    // the first lag reading.
+    Migration(
+      version: 3, name: "request ids per caller, parked events",
+      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 
   static let eventType = "bench.thing.changed"
