@@ -27,5 +27,9 @@ HALL_STUBS=$stubs HALL_KEYS=$keys HALL_BIN=$bin HALL_WORK=$work HALL_PG_PORT=$pg
   HALL_PG_DIR="$work/pg" HALL_SECRETS=$secrets HALL_DEPLOYMENT=$deployment \
   HALL_PORT_CATALOG=${ports[catalog]} HALL_PORT_INTAKE=${ports[intake]} \
   HALL_PORT_RATING=${ports[rating]} HALL_PORT_SUPERVISION=${ports[supervision]} \
+  HALL_METRICS_PORT_CATALOG=${metrics_ports[catalog]} \
+  HALL_METRICS_PORT_INTAKE=${metrics_ports[intake]} \
+  HALL_METRICS_PORT_RATING=${metrics_ports[rating]} \
+  HALL_METRICS_PORT_SUPERVISION=${metrics_ports[supervision]} \
   HALL_DRAIN_SECONDS=5 \
   timeout 900 "$venv/bin/pytest" -q -s -p no:cacheprovider Tests/faults

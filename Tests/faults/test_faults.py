@@ -30,10 +30,16 @@ ITEM = "FT-SCJG-001"
 SERVICES = ["catalog", "intake", "rating", "supervision"]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count):
+    """`count` ports nothing listens on, bound together so that no two are the same."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def address(name):
@@ -44,9 +50,11 @@ class Service:
     """One executable, started as Tests/python/harness.sh's `start` does; `port` and `env`
     make it another instance of the same service, or one linked to other peers."""
 
-    def __init__(self, name, port=None, env=None):
+    def __init__(self, name, port=None, env=None, metrics_port=None):
         self.name = name
         self.port = port or ENV["HALL_PORT_" + name.upper()]
+        # The harness's ports were taken together with the listeners', so none is another's.
+        self.metrics_port = metrics_port or ENV["HALL_METRICS_PORT_" + name.upper()]
         self.extra = env or {}
         self.process = None
 
@@ -77,7 +85,7 @@ class Service:
             "HALL_DB_MAX_CONNECTIONS": "12", "HALL_REGION_CODE": "410902",
             "HALL_TLS_CERT_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.pem"),
             "HALL_TLS_KEY_FILE": os.path.join(ENV["HALL_TLS_DIR"], f"{self.name}.key"),
-            "HALL_METRICS_PORT": str(free_port()),
+            "HALL_METRICS_PORT": str(self.metrics_port),
         })
         env.update(self.extra)
         log = open(self.log_path, "ab")

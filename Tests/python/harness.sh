@@ -65,10 +65,18 @@ mint() { # role subject [extra options]
 }
 for service in catalog intake rating supervision; do mint service "hall-$service" >"$keys/$service.token"; done
 declare -A ports=()
+# Eight ports at once, all bound together, so that no two are the same.
 declare -A metrics_ports=()
+read -r -a eight < <("$venv/bin/python" -c '
+import socket
+sockets = [socket.socket() for _ in range(8)]
+for s in sockets: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in sockets))')
+i=0
 for service in catalog intake rating supervision; do
-  ports[$service]=$(free_port)
-  metrics_ports[$service]=$(free_port)
+  ports[$service]=${eight[$i]}
+  metrics_ports[$service]=${eight[$((i + 1))]}
+  i=$((i + 2))
 done
 export HALL_CATALOG_ADDR=127.0.0.1:${ports[catalog]} HALL_INTAKE_ADDR=127.0.0.1:${ports[intake]}
 export HALL_RATING_ADDR=127.0.0.1:${ports[rating]} HALL_SUPERVISION_ADDR=127.0.0.1:${ports[supervision]}
