@@ -68,10 +68,8 @@ public struct ServiceTLS: Sendable {
   public var links: LinkSecurity {
     get throws {
       guard let authority = settings.authorityFile else { return .plaintext }
+      guard let reloader else { return .tls(authorityFile: authority) }
       let roots = TLSConfig.TrustRootsSource.certificates([.file(path: authority, format: .pem)])
-      guard let reloader else {
-        return LinkSecurity(transport: .tls { $0.trustRoots = roots }, isPlaintext: false)
-      }
       return LinkSecurity(
         transport: try .mTLS(certificateReloader: reloader) { $0.trustRoots = roots },
         isPlaintext: false)
