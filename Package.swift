@@ -33,6 +33,8 @@ let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(
   name: "ArgumentParser", package: "swift-argument-parser")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
+let otel = Target.Dependency.product(name: "OTel", package: "swift-otel")
 
 let package = Package(
   name: "hall",
@@ -61,6 +63,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", exact: "1.7.3"),
+    // Only the OTLP/gRPC exporter: the HTTP one would bring AsyncHTTPClient into every build.
+    .package(
+      url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPGRPC"]),
   ],
   targets: [
     // Shared libraries.
@@ -74,7 +80,7 @@ let package = Package(
       path: "Shared/Contracts"),
     .target(
       name: "HallDatabase",
-      dependencies: [postgres, logging, nioSSL],
+      dependencies: [postgres, logging, nioSSL, tracing],
       path: "Shared/Database",
       swiftSettings: strictSettings),
     .target(
@@ -87,7 +93,8 @@ let package = Package(
       dependencies: [
         "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", grpcCore, grpcHTTP2,
         grpcProtobuf, lifecycle, unixSignals, logging, postgres, protobuf, argumentParser,
-        nioCore, nioPosix, nioSSL, certificateReloading, x509, nioHTTP1, prometheus,
+        nioCore, nioPosix, nioSSL, certificateReloading, x509, nioHTTP1, prometheus, tracing,
+        otel,
       ],
       path: "Shared/Server",
       swiftSettings: strictSettings),
@@ -223,8 +230,10 @@ let package = Package(
     .testTarget(
       name: "ServerTests",
       dependencies: [
-        "HallServer", "HallAuth", "HallContracts", "CatalogService", "IntakeService",
-        "RatingService", "SupervisionService", grpcCore, protobuf, crypto,
+        "HallServer", "HallAuth", "HallContracts", "HallDatabase", "CatalogService",
+        "IntakeService", "RatingService", "SupervisionService", grpcCore, protobuf, crypto,
+        tracing,
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
       ],
       path: "Tests/ServerTests",
       swiftSettings: strictSettings),

@@ -16,18 +16,24 @@ public struct Database: Sendable {
   /// All rows of a statement whose text varies with its values (a listing's filters):
   /// nothing is prepared.
   public func query(_ statement: PostgresQuery) async throws -> [PostgresRow] {
-    try await connection.query(statement, logger: logger).collect()
+    try await StatementSpans.traced(statement.sql) {
+      try await connection.query(statement, logger: logger).collect()
+    }
   }
 
   /// All rows of a statement whose text is fixed at its call site, run prepared
   /// (``PostgresNIO/PostgresConnection/prepared(_:logger:)``).
   public func prepared(_ statement: PostgresQuery) async throws -> [PostgresRow] {
-    try await connection.prepared(statement, logger: logger)
+    try await StatementSpans.traced(statement.sql) {
+      try await connection.prepared(statement, logger: logger)
+    }
   }
 
   /// Runs a statement for its effect, to its end (``PostgresNIO/PostgresConnection/perform(_:logger:)``).
   public func perform(_ statement: PostgresQuery) async throws {
-    try await connection.perform(statement, logger: logger)
+    try await StatementSpans.traced(statement.sql) {
+      try await connection.perform(statement, logger: logger)
+    }
   }
 
   /// The first row's single column, or nil when there is no row.

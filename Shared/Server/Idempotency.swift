@@ -101,12 +101,13 @@ public enum Idempotency {
   static func storedAnswer(
     of key: Key, client: PostgresClient, logger: Logger
   ) async throws -> (method: String, response: ByteBuffer)? {
-    let rows = try await client.query(
-      """
-      SELECT method, response FROM request_log
-      WHERE subject = \(key.caller) AND request_id = \(key.requestID)
-      """, logger: logger
-    ).collect()
+    let rows = try await client.withDatabase(logger: logger) { db in
+      try await db.prepared(
+        """
+        SELECT method, response FROM request_log
+        WHERE subject = \(key.caller) AND request_id = \(key.requestID)
+        """)
+    }
     guard let row = rows.first else { return nil }
     let (method, response) = try row.decode((String, ByteBuffer?).self)
     return response.map { (method, $0) }

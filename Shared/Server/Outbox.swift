@@ -1,5 +1,6 @@
 public import Foundation
 public import HallDatabase
+import Instrumentation
 public import Logging
 public import PostgresNIO
 public import SwiftProtobuf
@@ -34,14 +35,19 @@ extension Outbox {
     /// When the change happened, by the producer's clock (``WallClock``): consumers judge
     /// the change at this instant, in this deployment or another.
     public var occurredAt: Date
+    /// The trace the event continues (W3C Trace Context), when it is not the running one:
+    /// a timer's card belongs to the trace of the case it judges.
+    public var traceContext: [String: String]?
 
     public init(
-      type: String, aggregateID: String, payload: any SwiftProtobuf.Message, at occurredAt: Date
+      type: String, aggregateID: String, payload: any SwiftProtobuf.Message, at occurredAt: Date,
+      traceContext: [String: String]? = nil
     ) {
       self.type = type
       self.aggregateID = aggregateID
       self.payload = payload
       self.occurredAt = occurredAt
+      self.traceContext = traceContext
     }
   }
 
@@ -70,18 +76,24 @@ extension Outbox {
     let payloads = try entries.map {
       ByteBuffer(bytes: try $0.payload.serializedBytes() as [UInt8])
     }
+    let running = InstrumentationContext.currentCarrier
+    let traces = entries.map { $0.traceContext ?? running }
     let arrays = [
       statement.placeholder(entries.map(\.type)),
       statement.placeholder(entries.map(\.aggregateID)),
       statement.placeholder(entries.map { Swift.type(of: $0.payload).protoMessageName }),
       statement.placeholder(payloads),
       statement.placeholder(entries.map(\.occurredAt)),
+      statement.placeholder(traces.map { $0["traceparent"] ?? "" }),
+      statement.placeholder(traces.map { $0["tracestate"] ?? "" }),
     ].joined(separator: ", ")
     statement.add(
       "appended",
       """
-      INSERT INTO outbox (event_type, aggregate_id, payload_type, payload, occurred_at)
-      SELECT t, a, p, b, o FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, n)
+      INSERT INTO outbox (event_type, aggregate_id, payload_type, payload, occurred_at,
+        traceparent, tracestate)
+      SELECT t, a, p, b, o, nullif(tp, ''), nullif(ts, '')
+      FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, tp, ts, n)
       ORDER BY n
       """)
     statement.notifyOutbox()

@@ -69,4 +69,16 @@ public enum PlatformTables {
       PRIMARY KEY (subscription, cursor))
     """,
   ]
+
+  /// The platform tables' third step: an event keeps the trace context of the change that
+  /// made it (W3C `traceparent` and `tracestate`), which the feed serves with it (OPS-3).
+  public static let eventTraceContext: [String] = [
+    "ALTER TABLE outbox ADD COLUMN traceparent text, ADD COLUMN tracestate text"
+  ]
+
+  /// Every step at once, for a schema made afresh outside a service (the feed's tests and
+  /// benchmark).
+  public static var allSteps: [String] {
+    statements + callerKeysAndParkedEvents + eventTraceContext
+  }
 }

@@ -134,13 +134,13 @@ public final class ServiceApp: Service {
     // The feed carries every change, personal data included: only other services and the
     // deployment above (district link) read it.
     policy.allow(.roles([.service, .districtLink]), Hall_Events_V1_EventFeed.Method.descriptors)
+    let streams: Set<MethodDescriptor> = [
+      Hall_Events_V1_EventFeed.Method.Subscribe.descriptor,
+      Grpc_Health_V1_Health.Method.Watch.descriptor,
+    ]
     return [
-      MetricsInterceptor(
-        metrics: metrics,
-        serverStreaming: [
-          Hall_Events_V1_EventFeed.Method.Subscribe.descriptor,
-          Grpc_Health_V1_Health.Method.Watch.descriptor,
-        ]),
+      MetricsInterceptor(metrics: metrics, serverStreaming: streams),
+      TracingInterceptor(untraced: streams),
       RequestLoggingInterceptor(logger: logger),
       AuthInterceptor(verifier: verifier, policy: policy),
       ContractLimitsInterceptor(maximumBytes: definition.largeRequests),
@@ -174,10 +174,11 @@ public final class ServiceApp: Service {
   /// Runs the service with its database client until SIGTERM or SIGINT. Calls in flight get
   /// the drain time (`HALL_DRAIN_SECONDS`) to finish; past it the rest is cancelled, and a
   /// part that ignores cancellation for 5 s more ends the process, so that a stop always
-  /// stops (REL-4).
-  public func runUntilSignalled() async throws {
+  /// stops (REL-4). `exporter` (the traces') starts first and stops last, so that it sends
+  /// the spans of the calls that drain.
+  public func runUntilSignalled(alongside exporter: (any Service)? = nil) async throws {
     var configuration = ServiceGroupConfiguration(
-      services: [
+      services: [exporter].compactMap { $0 }.map { .init(service: $0) } + [
         .init(service: client),
         .init(service: self, successTerminationBehavior: .gracefullyShutdownGroup),
       ],

@@ -13,9 +13,8 @@ public enum ServiceClient {
   ) async throws -> Result {
     try security.check(address)
     let interceptors: [any ClientInterceptor] =
-      token.map {
-        [BearerTokenClientInterceptor(token: $0)]
-      } ?? []
+      [TraceContextClientInterceptor()]
+      + (token.map { [BearerTokenClientInterceptor(token: $0)] } ?? [])
     // Round robin where a name may stand for several instances; an address is one peer,
     // which gRPC's default policy keeps one connection to.
     let balancing: [ServiceConfig.LoadBalancingConfig] =

@@ -25,7 +25,10 @@ public enum ServiceMain {
     if migrateOnly {
       try await app.migrateOnly()
     } else {
-      try await app.runUntilSignalled()
+      let traces = try TraceExport.bootstrap(
+        service: definition.name, deployment: settings.deployment,
+        environment: ProcessInfo.processInfo.environment, logger: logger)
+      try await app.runUntilSignalled(alongside: traces)
     }
   }
 }

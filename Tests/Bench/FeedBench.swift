@@ -138,17 +138,12 @@ enum FeedBenchFixture {
   static let producer = OutboxProducer.definition
 
   static let consumerMigrations = [
-    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    Migration(version: 1, name: "platform tables", statements: PlatformTables.allSteps),
     Migration(
       version: 2, name: "applied",
       statements: [
         "CREATE TABLE applied (aggregate_id text PRIMARY KEY, cursor bigint NOT NULL UNIQUE)"
       ]),
-    // The consumer reads its parked events with its lag; without the table it stopped at
-    // the first lag reading.
-    Migration(
-      version: 3, name: "request ids per caller, parked events",
-      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 
   static let eventType = "bench.thing.changed"

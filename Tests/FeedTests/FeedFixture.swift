@@ -17,7 +17,7 @@ enum FeedFixture {
   static let producer = OutboxProducer.definition
 
   static let consumerMigrations = [
-    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    Migration(version: 1, name: "platform tables", statements: PlatformTables.allSteps),
     Migration(
       version: 2, name: "applied",
       statements: [
@@ -28,9 +28,6 @@ enum FeedFixture {
           applied_by text NOT NULL)
         """
       ]),
-    Migration(
-      version: 3, name: "request ids per caller, parked events",
-      statements: PlatformTables.callerKeysAndParkedEvents),
   ]
 
   static var logger: Logger {

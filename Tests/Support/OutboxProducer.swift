@@ -8,7 +8,7 @@ public enum OutboxProducer {
   public static let definition = ServiceDefinition(
     name: "intake", summary: "An outbox and nothing else.",
     migrations: [
-      Migration(version: 1, name: "platform tables", statements: PlatformTables.statements)
+      Migration(version: 1, name: "platform tables", statements: PlatformTables.allSteps)
     ],
     policy: AccessPolicy(), rpcServiceNames: []
   ) { _ in ServiceParts(handlers: []) }

@@ -28,7 +28,21 @@ echo "— supervision started again"
 start supervision
 day --part figures --wait 90
 
-HALL_STUBS=$stubs HALL_KEYS=$keys HALL_METRICS_CATALOG=${metrics_ports[catalog]} \
+# promtool, to check what each service serves as Prometheus checks it (OPS-3): from Debian's
+# prometheus package, unpacked rather than installed, since only its checker is wanted.
+promtool=$(command -v promtool || true)
+if [ -z "$promtool" ]; then
+  tools="$root/.build/tools"
+  promtool="$tools/usr/bin/promtool"
+  if [ ! -x "$promtool" ]; then
+    mkdir -p "$tools/deb"
+    (cd "$tools/deb" && apt-get download -q prometheus 2>/dev/null) \
+      || { echo "cannot download Debian's prometheus package for promtool" >&2; exit 1; }
+    dpkg-deb -x "$tools"/deb/prometheus_*.deb "$tools"
+  fi
+fi
+
+HALL_PROMTOOL=$promtool HALL_STUBS=$stubs HALL_KEYS=$keys HALL_METRICS_CATALOG=${metrics_ports[catalog]} \
   HALL_METRICS_INTAKE=${metrics_ports[intake]} HALL_METRICS_RATING=${metrics_ports[rating]} \
   HALL_METRICS_SUPERVISION=${metrics_ports[supervision]} \
   "$venv/bin/pytest" -q -p no:cacheprovider Tests/e2e

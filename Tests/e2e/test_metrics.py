@@ -3,6 +3,7 @@ by the Prometheus project's own Python parser; every family documented and typed
 families under go-grpc-prometheus' names, the feeds' lag by producer, the domain's counters."""
 
 import os
+import subprocess
 import time
 import urllib.request
 
@@ -11,13 +12,26 @@ from prometheus_client.parser import text_string_to_metric_families
 SERVICES = ["catalog", "intake", "rating", "supervision"]
 
 
-def scrape(service):
+def scrape_text(service):
     port = os.environ[f"HALL_METRICS_{service.upper()}"]
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
-        text = response.read().decode()
+        return response.read().decode()
+
+
+def scrape(service):
+    text = scrape_text(service)
     return {family.name: family for family in text_string_to_metric_families(text)}
+
+
+def test_promtool_passes_every_services_scrape():
+    for service in SERVICES:
+        text = scrape_text(service)
+        checked = subprocess.run([os.environ["HALL_PROMTOOL"], "check", "metrics"],
+                                 input=text, capture_output=True, text=True, timeout=30)
+        assert checked.returncode == 0 and not checked.stdout.strip(), \
+            f"{service}: promtool says {checked.stdout} {checked.stderr}"
 
 
 def total(families, name, **labels):

@@ -5,7 +5,8 @@
 # window acceptances, SIGTERM after a database restart, overflowing and oversized input, and
 # a property-based fuzz of request fields. Every phase is bounded in time.
 #
-#   Tests/faults/run.sh        (after `swift build`; deploy/test.sh runs it)
+#   Tests/faults/run.sh [PYTEST ARGS]   (after `swift build`; deploy/test.sh runs it;
+#                                        e.g. -k traces for one test)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -32,4 +33,4 @@ HALL_STUBS=$stubs HALL_KEYS=$keys HALL_BIN=$bin HALL_WORK=$work HALL_PG_PORT=$pg
   HALL_METRICS_PORT_RATING=${metrics_ports[rating]} \
   HALL_METRICS_PORT_SUPERVISION=${metrics_ports[supervision]} \
   HALL_DRAIN_SECONDS=5 \
-  timeout 900 "$venv/bin/pytest" -q -s -p no:cacheprovider Tests/faults
+  timeout 900 "$venv/bin/pytest" -q -s -p no:cacheprovider Tests/faults "$@"

@@ -8,10 +8,11 @@ done
 
 venv="$root/.build/python-venv"
 if [ ! -x "$venv/bin/pytest" ] \
-  || ! "$venv/bin/python" -c 'import grpc_tools, prometheus_client' 2>/dev/null; then
+  || ! "$venv/bin/python" -c 'import grpc_tools, prometheus_client, opentelemetry.proto' \
+    2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check grpcio grpcio-tools pytest \
-    prometheus-client
+    prometheus-client opentelemetry-proto
 fi
 
 # The hall's clock (services, hallctl and the tests alike) reads Tuesday 24 November 2026,

@@ -71,6 +71,11 @@ public nonisolated struct Hall_Events_V1_Event: Sendable {
   /// Clears the value of `payload`. Subsequent reads from it will return its default value.
   public mutating func clearPayload() {self._payload = nil}
 
+  /// The W3C Trace Context of the change (keys "traceparent" and, when there is one,
+  /// "tracestate"), so that what a consumer does with the event joins the trace of the call
+  /// that made it (OPS-3). Empty when the change was not traced.
+  public var traceContext: Dictionary<String,String> = [:]
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -167,7 +172,7 @@ fileprivate nonisolated let _protobuf_package = "hall.events.v1"
 
 nonisolated extension Hall_Events_V1_Event: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Event"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}producer\0\u{1}cursor\0\u{1}type\0\u{3}aggregate_id\0\u{3}occurred_at\0\u{1}payload\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}producer\0\u{1}cursor\0\u{1}type\0\u{3}aggregate_id\0\u{3}occurred_at\0\u{1}payload\0\u{3}trace_context\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -181,6 +186,7 @@ nonisolated extension Hall_Events_V1_Event: SwiftProtobuf.Message, SwiftProtobuf
       case 4: try { try decoder.decodeSingularStringField(value: &self.aggregateID) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._occurredAt) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._payload) }()
+      case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.traceContext) }()
       default: break
       }
     }
@@ -209,6 +215,9 @@ nonisolated extension Hall_Events_V1_Event: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._payload {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     } }()
+    if !self.traceContext.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.traceContext, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -219,6 +228,7 @@ nonisolated extension Hall_Events_V1_Event: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.aggregateID != rhs.aggregateID {return false}
     if lhs._occurredAt != rhs._occurredAt {return false}
     if lhs._payload != rhs._payload {return false}
+    if lhs.traceContext != rhs.traceContext {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

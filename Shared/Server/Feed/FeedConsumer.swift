@@ -309,7 +309,9 @@ public final class FeedConsumer: Service {
       var count = 0
       var lastOccurred: Date?
       for event in events where event.cursor > stored {
-        try await apply(event, Database(connection, logger: logger))
+        try await EventSpans.applying(event, subscription: name) {
+          try await apply(event, Database(connection, logger: logger))
+        }
         stored = event.cursor
         lastOccurred = event.occurredAt.date
         count += 1

@@ -242,13 +242,14 @@ public final class OutboxFeed: Sendable {
   public func read(after cursor: Int64, limit: Int) async throws -> [Hall_Events_V1_Event] {
     let rows = try await client.query(
       """
-      SELECT position, event_type, aggregate_id, occurred_at, payload_type, payload FROM outbox
-      WHERE position > \(cursor) ORDER BY position LIMIT \(limit)
+      SELECT position, event_type, aggregate_id, occurred_at, payload_type, payload,
+        traceparent, tracestate
+      FROM outbox WHERE position > \(cursor) ORDER BY position LIMIT \(limit)
       """, logger: logger
     ).collect()
     return try rows.map { row in
-      let (position, type, aggregate, occurred, payloadType, payload) = try row.decode(
-        (Int64, String, String, Date, String, ByteBuffer).self)
+      let (position, type, aggregate, occurred, payloadType, payload, parent, state) =
+        try row.decode((Int64, String, String, Date, String, ByteBuffer, String?, String?).self)
       return .with {
         $0.producer = producer
         $0.cursor = position
@@ -259,6 +260,8 @@ public final class OutboxFeed: Sendable {
           $0.typeURL = "type.googleapis.com/" + payloadType
           $0.value = Data(payload.readableBytesView)
         }
+        if let parent { $0.traceContext["traceparent"] = parent }
+        if let state { $0.traceContext["tracestate"] = state }
       }
     }
   }

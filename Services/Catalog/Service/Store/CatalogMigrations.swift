@@ -133,5 +133,8 @@ enum CatalogMigrations {
     Migration(
       version: 3, name: "request ids per caller, parked events",
       statements: PlatformTables.callerKeysAndParkedEvents),
+    Migration(
+      version: 4, name: "events' trace context",
+      statements: PlatformTables.eventTraceContext),
   ]
 }

@@ -113,5 +113,8 @@ enum IntakeMigrations {
         """,
         "INSERT INTO due_time_rederivation VALUES (1, false, '')",
       ]),
+    Migration(
+      version: 6, name: "events' trace context",
+      statements: PlatformTables.eventTraceContext),
   ]
 }

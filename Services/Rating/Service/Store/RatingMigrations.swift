@@ -97,5 +97,8 @@ enum RatingMigrations {
     Migration(
       version: 5, name: "request ids per caller, parked events",
       statements: PlatformTables.callerKeysAndParkedEvents),
+    Migration(
+      version: 6, name: "events' trace context",
+      statements: PlatformTables.eventTraceContext),
   ]
 }

@@ -8,6 +8,9 @@ import SwiftProtobuf
 struct StoredCase {
   var kase: SupervisedCase
   var redAnomalies: Int
+  /// The trace of the last change a feed or a call made to the case (W3C `traceparent`),
+  /// which what the timer later raises on it continues (OPS-3).
+  var traceparent: String? = nil
 }
 
 /// Judges a new fact about a case (SUP-2, SUP-3) — from a feed, a report or the timer — at

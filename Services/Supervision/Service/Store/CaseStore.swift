@@ -14,7 +14,10 @@ struct CaseStore {
   /// The case with its red anomaly count, locked for a change; nil when supervision has none.
   func lock(_ caseNumber: String) async throws -> StoredCase? {
     let rows = try await db.query(
-      "SELECT body, red_anomalies FROM cases WHERE case_number = \(caseNumber) FOR UPDATE")
+      """
+      SELECT body, red_anomalies, traceparent FROM cases WHERE case_number = \(caseNumber)
+      FOR UPDATE
+      """)
     return try rows.first.map(Self.stored)
   }
 
@@ -28,19 +31,22 @@ struct CaseStore {
   func due(at now: Date, limit: Int) async throws -> [StoredCase] {
     let rows = try await db.query(
       """
-      SELECT body, red_anomalies FROM cases WHERE next_check <= \(now)
+      SELECT body, red_anomalies, traceparent FROM cases WHERE next_check <= \(now)
       ORDER BY next_check LIMIT \(limit) FOR UPDATE SKIP LOCKED
       """)
     return try rows.map(Self.stored)
   }
 
   private static func stored(_ row: PostgresRow) throws -> StoredCase {
-    let (body, red) = try row.decode((ByteBuffer, Int).self)
-    return StoredCase(kase: try SupervisedCase(bytea: body), redAnomalies: red)
+    let (body, red, traceparent) = try row.decode((ByteBuffer, Int, String?).self)
+    return StoredCase(
+      kase: try SupervisedCase(bytea: body), redAnomalies: red, traceparent: traceparent)
   }
 
   /// Stores judged cases, new or changed, each with the instant of its next check (nil:
-  /// nothing pending): one statement however many there are.
+  /// nothing pending): one statement however many there are. A case changed inside a trace
+  /// (an event applied, a call) keeps that trace; one changed outside (the timer) keeps its
+  /// own.
   static func save(_ cases: [SupervisedCase], next: [Date?]) throws -> PostgresQuery {
     // Arrays of optionals do not bind: -1 and a flag stand for "none".
     let acceptDays = cases.map {
@@ -48,8 +54,9 @@ struct CaseStore {
     }
     return """
       INSERT INTO cases AS c (case_number, region_code, department_id, item_code, source, open,
-        timeliness, receive_time, accept_day, next_check, body)
-      SELECT k, r, d, i, s, o, t, rt, CASE WHEN ad >= 0 THEN ad END, CASE WHEN hn THEN nc END, b
+        timeliness, receive_time, accept_day, next_check, body, traceparent)
+      SELECT k, r, d, i, s, o, t, rt, CASE WHEN ad >= 0 THEN ad END, CASE WHEN hn THEN nc END, b,
+        nullif(\(Traces.currentParent ?? ""), '')
       FROM unnest(\(cases.map(\.caseNumber)), \(cases.map(\.regionCode)),
         \(cases.map(\.departmentID)), \(cases.map(\.itemCode)),
         \(cases.map { Int16($0.source.rawValue) }), \(cases.map(\.open)),
@@ -61,7 +68,8 @@ struct CaseStore {
         department_id = excluded.department_id, item_code = excluded.item_code,
         source = excluded.source, open = excluded.open, timeliness = excluded.timeliness,
         receive_time = excluded.receive_time, accept_day = excluded.accept_day,
-        next_check = excluded.next_check, body = excluded.body
+        next_check = excluded.next_check, body = excluded.body,
+        traceparent = coalesce(excluded.traceparent, c.traceparent)
       """
   }
 

@@ -114,5 +114,10 @@ enum SupervisionMigrations {
     Migration(
       version: 4, name: "request ids per caller, parked events",
       statements: PlatformTables.callerKeysAndParkedEvents),
+    Migration(
+      version: 5, name: "events' and cases' trace context",
+      statements: PlatformTables.eventTraceContext + [
+        "ALTER TABLE cases ADD COLUMN traceparent text"
+      ]),
   ]
 }

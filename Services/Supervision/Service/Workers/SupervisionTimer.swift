@@ -1,5 +1,6 @@
 import Foundation
 import HallCalendar
+import HallContracts
 import HallDatabase
 import HallServer
 import Logging
@@ -72,11 +73,31 @@ struct SupervisionTimer: Service {
       let ledger = try await CaseLedger.open(on: db, rules: rules, calendars: calendars)
       let evidence = "timer \(CaseRules.text(now))"
       let outcomes = try due.map { old in
-        try ledger.judge.judge(
-          old.kase, old: old, refusalReason: nil, evidence: evidence, at: now)
+        Self.traced(
+          try ledger.judge.judge(
+            old.kase, old: old, refusalReason: nil, evidence: evidence, at: now),
+          continuing: old.traceparent)
       }
       try await ledger.write(outcomes)
       return due.count
     }
+  }
+
+  /// What the timer raises on a case joins the case's trace (OPS-3): the card is marked
+  /// there, and its events carry that mark's context to rating and to the city.
+  static func traced(_ outcome: CaseJudge.Outcome, continuing traceparent: String?)
+    -> CaseJudge.Outcome
+  {
+    guard !outcome.events.isEmpty,
+      let context = Traces.mark(
+        "supervision.timer raised", continuing: traceparent,
+        attributes: [
+          "hall.case_number": outcome.kase.caseNumber,
+          "hall.events": outcome.events.map(\.type).joined(separator: ","),
+        ])
+    else { return outcome }
+    var outcome = outcome
+    for index in outcome.events.indices { outcome.events[index].traceContext = context }
+    return outcome
   }
 }

@@ -1,0 +1,26 @@
+import Instrumentation
+import Tracing
+
+/// The trace context as a service's own code needs it, without importing the tracing
+/// libraries: to keep a record's trace beside it and continue that trace later.
+public enum Traces {
+  /// The running trace's W3C `traceparent`, nil outside a trace.
+  public static var currentParent: String? {
+    InstrumentationContext.currentCarrier["traceparent"]
+  }
+
+  /// Marks, in the trace whose `traceparent` a record kept, that `operation` happened now
+  /// outside any call (a timer's card on a case accepted days before), and returns the
+  /// context for the events it causes; nil when the record kept none or tracing is off.
+  public static func mark(
+    _ operation: String, continuing traceparent: String?, attributes: [String: String]
+  ) -> [String: String]? {
+    guard let traceparent else { return nil }
+    let span = startSpan(
+      operation, context: .extracted(from: ["traceparent": traceparent]), ofKind: .internal)
+    for (key, value) in attributes { span.attributes[key] = value }
+    let carrier = span.context.carrier
+    span.end()
+    return carrier.isEmpty ? nil : carrier
+  }
+}
