@@ -71,6 +71,41 @@ struct TransportSecurityTests {
     }
   }
 
+  @Test("an expired certificate is refused, on either side, and the service stays up")
+  func expired() async throws {
+    let certificates = try TestCertificates()
+    defer { certificates.remove() }
+    let threeDaysAgo = Date().addingTimeInterval(-3 * 86_400)
+    let options = try certificates.serviceOptions("catalog", requireClientCertificates: true)
+    try await TestService.with(CatalogService.Catalog.definition, options: options) { catalog in
+      let address = PeerAddress.loopback(port: catalog.port)
+      let stale = try certificates.issue("stale-caller", now: threeDaysAgo)
+      await expectRefusal(.unavailable) {
+        _ = try await check(
+          address,
+          .tls(
+            authorityFile: certificates.authorityFile, certificateFile: stale.certificate,
+            keyFile: stale.key))
+      }
+      let fresh = try certificates.issue("caller")
+      #expect(
+        try await check(
+          address,
+          .tls(
+            authorityFile: certificates.authorityFile, certificateFile: fresh.certificate,
+            keyFile: fresh.key)) == .serving)
+    }
+    let staleListener = try certificates.serviceOptions("catalog", issued: threeDaysAgo)
+    try await TestService.with(CatalogService.Catalog.definition, options: staleListener) {
+      catalog in
+      await expectRefusal(.unavailable) {
+        _ = try await check(
+          PeerAddress.loopback(port: catalog.port),
+          .tls(authorityFile: certificates.authorityFile))
+      }
+    }
+  }
+
   @Test("a renewed certificate is served without a restart")
   func reload() async throws {
     let first = try TestCertificates(name: "first CA")

@@ -17,11 +17,13 @@ public struct TestCertificates: Sendable {
 
   public var authorityFile: String { file("ca.pem").path }
 
-  /// Issues `name`'s certificate for localhost and 127.0.0.1 and returns its two files.
+  /// Issues `name`'s certificate for localhost and 127.0.0.1, valid for a day from `now`,
+  /// and returns its two files.
   @discardableResult
-  public func issue(_ name: String) throws -> (certificate: String, key: String) {
+  public func issue(_ name: String, now: Date = Date()) throws -> (certificate: String, key: String)
+  {
     let issued = try authority.issue(
-      name: name, hosts: ["localhost", "127.0.0.1"], days: 1, now: Date())
+      name: name, hosts: ["localhost", "127.0.0.1"], days: 1, now: now)
     let certificate = file("\(name).pem")
     let key = file("\(name).key")
     try issued.certificatePEM.write(to: certificate, atomically: true, encoding: .utf8)
@@ -29,11 +31,11 @@ public struct TestCertificates: Sendable {
     return (certificate.path, key.path)
   }
 
-  /// A service's settings to serve TLS with `name`'s certificate (issued now).
-  public func serviceOptions(_ name: String, requireClientCertificates: Bool = false) throws
-    -> [String: String]
-  {
-    let (certificate, key) = try issue(name)
+  /// A service's settings to serve TLS with `name`'s certificate, issued at `issued`.
+  public func serviceOptions(
+    _ name: String, requireClientCertificates: Bool = false, issued: Date = Date()
+  ) throws -> [String: String] {
+    let (certificate, key) = try issue(name, now: issued)
     var options = [
       "TLS_CERT_FILE": certificate, "TLS_KEY_FILE": key, "TLS_CA_FILE": authorityFile,
       "TLS_RELOAD_SECONDS": "1",
