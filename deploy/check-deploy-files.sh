@@ -9,8 +9,9 @@
 #   from throw-away files, and checks the lot with deploy/kubernetes/check-manifests.py:
 #   Kubernetes' JSON schemas (kubernetes-validate, strict, 1.30 and 1.37), CloudNativePG's
 #   Cluster, the ServiceMonitor, the alert rules' PromQL (promql-parser), references, ports,
-#   the HTTP probes on the metrics port, security contexts and the network policies against
-#   the feed graph.
+#   the HTTP probes on the metrics port, security contexts, the network policies against
+#   the feed graph, and the telemetry ConfigMap (hall-telemetry) with the way to the
+#   OpenTelemetry collector.
 # - systemd: `systemd-analyze verify` and `systemd-analyze security --offline` on
 #   hall@<service> for each service, on copies in a temporary folder whose executables are
 #   /bin/true (verify refuses a unit whose ExecStart= does not exist, and the services are

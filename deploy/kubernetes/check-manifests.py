@@ -9,12 +9,14 @@ every Kubernetes release, bundled), PyYAML and promql-parser:
 Built-in kinds are validated strictly (no unknown field) against the oldest and the newest
 Kubernetes release the files are meant for; custom resources (CloudNativePG's Cluster,
 prometheus-operator's ServiceMonitor and PrometheusRule) have no bundled schema and are
-checked here for what the hall needs of them. Exits 1 when any check fails.
+checked here for what the hall needs of them, as are the telemetry settings (hall-telemetry)
+and the way to the OpenTelemetry collector. Exits 1 when any check fails.
 """
 
 import argparse
 import re
 import sys
+import urllib.parse
 
 import kubernetes_validate
 import promql_parser
@@ -35,6 +37,13 @@ PROBES = {"startupProbe": ("/readyz", {"periodSeconds": 5, "failureThreshold": 6
           "readinessProbe": ("/readyz", {"periodSeconds": 5, "failureThreshold": 2}),
           "livenessProbe": ("/healthz", {"periodSeconds": 20, "timeoutSeconds": 5,
                                          "failureThreshold": 3})}
+# The OpenTelemetry collector the service containers export traces to (deploy/README.md,
+# "Traces"): the namespace of its pods, their labels, and the samplers that keep a trace whole
+# (a caller's sampled flag, and the one an event or a case kept, decide for every service).
+COLLECTOR_NAMESPACE = "observability"
+COLLECTOR_LABELS = {"app.kubernetes.io/name": "opentelemetry-collector"}
+OTLP_GRPC_PORT = 4317
+SAMPLERS = {"parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"}
 # The metrics the alert rules must cover (deploy/README.md).
 ALERTED_METRICS = ["hall_feed_lag_events", "hall_feed_lag_seconds", "grpc_server_handled_total",
                    "hall_supervision_cards_total"]
@@ -507,6 +516,136 @@ def check_probes(label, docs):
            "no ipBlock", "; ".join(problems[:5]))
 
 
+def check_telemetry(label, docs):
+    """The ConfigMap hall-telemetry reaches every service container and no migration; its
+    endpoint is a collector the NetworkPolicies let each service reach, and nothing wider."""
+    configmaps = by_kind(docs, "ConfigMap")
+    deployments = by_kind(docs, "Deployment")
+    policies = by_kind(docs, "NetworkPolicy")
+    names = [n for n in configmaps if n.startswith("hall-telemetry")]
+    data = configmaps[names[0]].get("data", {}) if len(names) == 1 else {}
+    problems = [] if len(names) == 1 else [f"{len(names)} hall-telemetry ConfigMaps"]
+
+    # The settings: OpenTelemetry's variables only, as the services can use them.
+    problems += [f"{k} in hall-telemetry is not an OTEL_ variable" for k in data
+                 if not k.startswith("OTEL_")]
+    problems += [f"{k} belongs in hall-telemetry, not {n}" for n, c in configmaps.items()
+                 if not n.startswith("hall-telemetry") for k in c.get("data", {})
+                 if k.startswith("OTEL_")]
+    for k in ("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"):
+        if data.get(k, "grpc") != "grpc":
+            problems.append(f"{k}={data[k]}: only the gRPC exporter is built in")
+    if data.get("OTEL_TRACES_EXPORTER", "otlp") != "otlp":
+        problems.append(f"OTEL_TRACES_EXPORTER={data['OTEL_TRACES_EXPORTER']}, not otlp")
+    if data.get("OTEL_SDK_DISABLED", "false").lower() != "false":
+        problems.append("OTEL_SDK_DISABLED stops the services at start while an endpoint is "
+                        "set: delete the endpoint instead")
+    sampler = data.get("OTEL_TRACES_SAMPLER", "parentbased_always_on")
+    if sampler not in SAMPLERS:
+        problems.append(f"OTEL_TRACES_SAMPLER={sampler}, not one of {sorted(SAMPLERS)}")
+    if sampler.endswith("traceidratio"):
+        try:
+            ratio = float(data.get("OTEL_TRACES_SAMPLER_ARG", "1"))
+        except ValueError:
+            ratio = -1
+        if not 0 <= ratio <= 1:
+            problems.append(f"OTEL_TRACES_SAMPLER_ARG={data.get('OTEL_TRACES_SAMPLER_ARG')}, "
+                            "not a ratio in [0, 1]")
+    endpoint = data.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                        data.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    port = OTLP_GRPC_PORT
+    if endpoint is not None:
+        url = urllib.parse.urlsplit(endpoint)
+        host = url.hostname or ""
+        try:
+            port = url.port
+        except ValueError:
+            port = None
+        if url.scheme not in ("http", "https") or port is None or url.path not in ("", "/"):
+            problems.append(f"endpoint {endpoint} is not http(s)://host:port")
+            port = port or OTLP_GRPC_PORT
+        if not re.fullmatch(rf"[a-z0-9-]+\.{COLLECTOR_NAMESPACE}\.svc(\.cluster\.local)?", host):
+            problems.append(f"endpoint {endpoint} is not a Service of the namespace "
+                            f"{COLLECTOR_NAMESPACE} (<name>.{COLLECTOR_NAMESPACE}.svc)")
+
+    # Who reads it: every service container, and no migration.
+    for s in SERVICES:
+        d = deployments.get(f"hall-{s}")
+        if d is None:
+            problems.append(f"no Deployment hall-{s}")
+            continue
+        pod = d["spec"]["template"]["spec"]
+        for c, main in [(c, True) for c in pod.get("containers", [])] + \
+                [(c, False) for c in pod.get("initContainers", [])]:
+            refs = {r["configMapRef"]["name"] for r in c.get("envFrom", []) if "configMapRef" in r}
+            if main and not refs & set(names):
+                problems.append(f"hall-{s}/{c['name']} does not read hall-telemetry (envFrom)")
+            if not main and refs & set(names):
+                problems.append(f"hall-{s}/{c['name']}: a migration traces nothing, it does not "
+                                "read hall-telemetry")
+            certificate = data.get("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+                                   data.get("OTEL_EXPORTER_OTLP_CERTIFICATE"))
+            if main and certificate and certificate not in mounted_files(pod, c):
+                problems.append(f"hall-{s}/{c['name']}: OTEL_EXPORTER_OTLP_CERTIFICATE="
+                                f"{certificate} is not a mounted Secret's file")
+    where = f"exports to {endpoint}" if endpoint else "tracing off (no endpoint)"
+    report(not problems, f"{label}: every service container, no migration, reads hall-telemetry: "
+           f"{where}, OTLP/gRPC, sampler {sampler}", "; ".join(problems[:5]))
+
+    # The way out: the collector's pods on the endpoint's port, and beyond the namespace
+    # nothing else but DNS. The feed links and PostgreSQL are the check above.
+    destinations = {"DNS": ({"kubernetes.io/metadata.name": "kube-system"},
+                            {"k8s-app": "kube-dns"}, {53}),
+                    "collector": ({"kubernetes.io/metadata.name": COLLECTOR_NAMESPACE},
+                                  COLLECTOR_LABELS, {port})}
+    problems = []
+    for s in SERVICES:
+        d = deployments.get(f"hall-{s}")
+        if d is None:
+            continue
+        labels = d["spec"]["template"]["metadata"]["labels"]
+        reaches_collector = False
+        for name, pol in policies.items():
+            spec = pol["spec"]
+            if "Egress" not in spec.get("policyTypes", []) \
+                    or not matches(spec["podSelector"], labels):
+                continue
+            for rule in spec.get("egress", []):
+                peers, ports = rule.get("to") or [], rule.get("ports") or []
+                if not peers or not ports:
+                    problems.append(f"{name}: an egress rule open to every "
+                                    f"{'destination' if not peers else 'port'}")
+                    continue
+                numbers = {p.get("port") for p in ports}
+                if any("endPort" in p for p in ports):
+                    problems.append(f"{name}: an egress rule to a range of ports")
+                for peer in peers:
+                    if "ipBlock" in peer:
+                        problems.append(f"{name}: egress to an ipBlock")
+                    if "namespaceSelector" not in peer:
+                        continue  # this namespace's pods: the feed links' check
+                    fits = [what for what, (ns, pods, allowed) in destinations.items()
+                            if matches(peer["namespaceSelector"], ns)
+                            and not matches(peer["namespaceSelector"],
+                                            {"kubernetes.io/metadata.name": "elsewhere"})
+                            and matches(peer.get("podSelector"), pods)
+                            and not matches(peer.get("podSelector"), {})
+                            and numbers <= allowed]
+                    if not fits:
+                        problems.append(f"{name}: egress to {peer} on {sorted(map(str, numbers))}"
+                                        ", neither DNS nor the collector")
+                    elif fits == ["collector"] and all(p.get("protocol", "TCP") == "TCP"
+                                                      for p in ports):
+                        reaches_collector = True
+        if endpoint and not reaches_collector:
+            problems.append(f"hall-{s}: no egress to the collector's pods ({COLLECTOR_NAMESPACE}, "
+                            f"{COLLECTOR_LABELS}) on TCP {port}")
+    pods = ", ".join(f"{k}={v}" for k, v in COLLECTOR_LABELS.items())
+    report(not problems, f"{label}: NetworkPolicies let every service reach the collector "
+           f"(namespace {COLLECTOR_NAMESPACE}, pods {pods}, TCP {port}); outside the namespace "
+           "nothing else but DNS, no ipBlock, no open rule", "; ".join(problems[:5]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--secrets", required=True)
@@ -532,6 +671,7 @@ def main():
         check_schema(label, docs, KUBERNETES)
         check_overlay(label, docs, namespace, namespace, region, secrets)
         check_probes(label, docs)
+        check_telemetry(label, docs)
         check_rules(label, docs)
     sys.exit(1 if failures else 0)
 
