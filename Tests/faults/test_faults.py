@@ -42,6 +42,20 @@ def free_ports(count):
             s.close()
 
 
+def network_ports(keys):
+    """Each instance's listener and metrics ports, all taken together, and the links every
+    service follows, to the instance of each service named `<service>` or `<service>-b`
+    (the one that survives, as a cluster's service name would name whichever is up)."""
+    free = free_ports(2 * len(keys))
+    ports = dict(zip(keys, free))
+    metrics = dict(zip(keys, free[len(keys):]))
+    links = {}
+    for service in SERVICES:
+        key = next(k for k in (f"{service}-b", service) if k in ports)
+        links[f"HALL_{service.upper()}_ADDR"] = f"127.0.0.1:{ports[key]}"
+    return ports, metrics, links
+
+
 def address(name):
     return f"127.0.0.1:{ENV['HALL_PORT_' + name.upper()]}"
 

@@ -10,7 +10,7 @@ import time
 
 import grpc
 
-from test_faults import Service, free_ports, window_case  # first: it puts the stubs on the path
+from test_faults import Service, network_ports, window_case  # first: it puts the stubs on the path
 
 from hall.catalog.v1 import catalog_service_pb2_grpc as catalog_grpc  # noqa: E402
 from hall.intake.v1 import intake_service_pb2_grpc as intake_grpc  # noqa: E402
@@ -25,17 +25,9 @@ LATER = 40 * 86400
 
 def start_network(collector):
     keys = ["catalog", "intake", "rating", "supervision"]
-    free = free_ports(2 * len(keys))
-    ports = dict(zip(keys, free))
-    metrics = dict(zip(keys, free[len(keys):]))
-    env = {
-        "HALL_CATALOG_ADDR": f"127.0.0.1:{ports['catalog']}",
-        "HALL_INTAKE_ADDR": f"127.0.0.1:{ports['intake']}",
-        "HALL_RATING_ADDR": f"127.0.0.1:{ports['rating']}",
-        "HALL_SUPERVISION_ADDR": f"127.0.0.1:{ports['supervision']}",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
-        "OTEL_BSP_SCHEDULE_DELAY": "100",
-    }
+    ports, metrics, links = network_ports(keys)
+    env = links | {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
+                   "OTEL_BSP_SCHEDULE_DELAY": "100"}
     later = {"HALL_CLOCK_OFFSET_SECONDS": str(int(os.environ["HALL_CLOCK_OFFSET_SECONDS"]) + LATER)}
     hall = {key: Service(key, port=ports[key], metrics_port=metrics[key],
                          env=env | (later if key == "supervision" else {}))

@@ -10,7 +10,7 @@ import time
 
 import grpc
 
-from test_faults import Service, free_ports, window_case  # first: it puts the stubs on the path
+from test_faults import Service, network_ports, window_case  # first: it puts the stubs on the path
 
 from hall.catalog.v1 import catalog_service_pb2_grpc as catalog_grpc  # noqa: E402
 from hall.common.v1 import common_pb2 as common  # noqa: E402
@@ -29,16 +29,7 @@ def start_network():
     survives (`b`), as a cluster's service name would name whichever is up."""
     keys = ["catalog", "intake-a", "intake-b", "rating-a", "rating-b",
             "supervision-a", "supervision-b"]
-    # Every listener's and every metrics port at once: ports taken one by one may repeat.
-    free = free_ports(2 * len(keys))
-    ports = dict(zip(keys, free))
-    metrics = dict(zip(keys, free[len(keys):]))
-    links = {
-        "HALL_CATALOG_ADDR": f"127.0.0.1:{ports['catalog']}",
-        "HALL_INTAKE_ADDR": f"127.0.0.1:{ports['intake-b']}",
-        "HALL_RATING_ADDR": f"127.0.0.1:{ports['rating-b']}",
-        "HALL_SUPERVISION_ADDR": f"127.0.0.1:{ports['supervision-b']}",
-    }
+    ports, metrics, links = network_ports(keys)
     instances = {key: Service(key.split("-")[0], port=port, env=links, metrics_port=metrics[key])
                  for key, port in ports.items()}
     # The `a` instances start first: they take the feeds' and timers' locks.
