@@ -70,4 +70,31 @@ struct TracingTests {
       tracer.finishedSpans[0].attributes["rpc.grpc.status_code"]?.toSpanAttribute() == .int64(0))
     #expect(tracer.finishedSpans[0].status == nil)
   }
+
+  @Test("tracing is on only with a collector named, and off by OpenTelemetry's own switches")
+  func exportSettings() throws {
+    let collector = "http://127.0.0.1:4317"
+    #expect(try TraceExport.endpoint(in: [:]) == nil)
+    #expect(try TraceExport.endpoint(in: ["OTEL_EXPORTER_OTLP_ENDPOINT": ""]) == nil)
+    #expect(try TraceExport.endpoint(in: ["OTEL_EXPORTER_OTLP_ENDPOINT": collector]) == collector)
+    #expect(
+      try TraceExport.endpoint(in: [
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://other:4317",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": collector,
+      ]) == collector)
+    for off in [["OTEL_SDK_DISABLED": "true"], ["OTEL_TRACES_EXPORTER": "none"]] {
+      #expect(
+        try TraceExport.endpoint(in: off.merging(["OTEL_EXPORTER_OTLP_ENDPOINT": collector]) { $1 })
+          == nil)
+    }
+    #expect(
+      try TraceExport.endpoint(in: [
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector, "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+      ]) == collector)
+    #expect(throws: ServiceSettings.Problem.self) {
+      try TraceExport.endpoint(in: [
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+      ])
+    }
+  }
 }

@@ -535,11 +535,8 @@ def check_telemetry(label, docs):
     for k in ("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"):
         if data.get(k, "grpc") != "grpc":
             problems.append(f"{k}={data[k]}: only the gRPC exporter is built in")
-    if data.get("OTEL_TRACES_EXPORTER", "otlp") != "otlp":
-        problems.append(f"OTEL_TRACES_EXPORTER={data['OTEL_TRACES_EXPORTER']}, not otlp")
-    if data.get("OTEL_SDK_DISABLED", "false").lower() != "false":
-        problems.append("OTEL_SDK_DISABLED stops the services at start while an endpoint is "
-                        "set: delete the endpoint instead")
+    if data.get("OTEL_TRACES_EXPORTER", "otlp") not in ("otlp", "none"):
+        problems.append(f"OTEL_TRACES_EXPORTER={data['OTEL_TRACES_EXPORTER']}, not otlp or none")
     sampler = data.get("OTEL_TRACES_SAMPLER", "parentbased_always_on")
     if sampler not in SAMPLERS:
         problems.append(f"OTEL_TRACES_SAMPLER={sampler}, not one of {sorted(SAMPLERS)}")

@@ -17,11 +17,7 @@ public enum TraceExport {
   public static func bootstrap(
     service: String, deployment: String, environment: [String: String], logger: Logger
   ) throws -> (any Service)? {
-    guard
-      environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]
-        ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"]
-        != nil
-    else { return nil }
+    guard let endpoint = try endpoint(in: environment) else { return nil }
     var configuration = OTel.Configuration.default
     configuration.serviceName = "hall-\(service)"
     configuration.resourceAttributes = [
@@ -34,12 +30,29 @@ public enum TraceExport {
     configuration.traces.otlpExporter.protocol = .grpc
     let backend = try OTel.makeTracingBackend(configuration: configuration)
     InstrumentationSystem.bootstrap(backend.factory)
-    logger.info(
-      "exporting traces",
-      metadata: [
-        "endpoint":
-          "\(environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "")"
-      ])
+    logger.info("exporting traces", metadata: ["endpoint": "\(endpoint)"])
     return backend.service
+  }
+
+  /// The collector the environment names, nil when tracing is off: no endpoint, or turned
+  /// off by OpenTelemetry's own switches (`OTEL_SDK_DISABLED=true`,
+  /// `OTEL_TRACES_EXPORTER=none`). A protocol other than gRPC is refused here, by name,
+  /// rather than failing inside the exporter.
+  static func endpoint(in environment: [String: String]) throws -> String? {
+    guard
+      let endpoint = environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]
+        ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"],
+      !endpoint.isEmpty,
+      environment["OTEL_SDK_DISABLED"]?.lowercased() != "true",
+      environment["OTEL_TRACES_EXPORTER"]?.lowercased() != "none"
+    else { return nil }
+    for key in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
+      if let value = environment[key], value != "grpc" {
+        throw ServiceSettings.Problem(
+          description:
+            "\(key) is \(Quote.brief(value)): the services export traces over grpc only")
+      }
+    }
+    return endpoint
   }
 }
