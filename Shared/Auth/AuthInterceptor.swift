@@ -70,8 +70,11 @@ public struct AuthInterceptor: ServerInterceptor {
         )
       }
     }
-    return try await Principal.$current.withValue(principal) {
+    let response = try await Principal.$current.withValue(principal) {
       try await next(request, context)
+    }
+    return response.producing { produce in
+      try await Principal.$current.withValue(principal) { try await produce() }
     }
   }
 

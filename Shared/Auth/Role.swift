@@ -30,16 +30,22 @@ public struct Principal: Sendable, Equatable {
   public var regionCode: String?
   /// The hall the caller works in (clerks).
   public var hallID: String?
+  /// The other deployment of the network the caller speaks for (a link token it signed,
+  /// ``TrustedDeployment``); nil for a caller of this deployment.
+  public var deployment: String?
+  /// What that deployment is to this one: the one above, or one below.
+  public var linkRelation: TrustedDeployment.Relation?
 
   public init(
     subject: String, role: Role, departmentID: String? = nil, regionCode: String? = nil,
-    hallID: String? = nil
+    hallID: String? = nil, deployment: String? = nil
   ) {
     self.subject = subject
     self.role = role
     self.departmentID = departmentID
     self.regionCode = regionCode
     self.hallID = hallID
+    self.deployment = deployment
   }
 
   /// The caller of the current request. Set by `AuthInterceptor` for the duration of the

@@ -18,10 +18,11 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .malformed: "token is not a compact JWS"
     case .unsupportedAlgorithm(let alg): "token algorithm \(alg) is not accepted (EdDSA only)"
-    case .badSignature: "token signature does not verify with this deployment's key"
+    case .badSignature: "token signature does not verify with its issuer's key"
     case .expired: "token has expired"
     case .notYetValid: "token is not valid yet"
-    case .wrongIssuer(let iss): "token was issued by \(iss), not by this deployment"
+    case .wrongIssuer(let iss):
+      "token was issued by \(iss.prefix(63)), neither this deployment nor one it trusts"
     case .invalidClaims(let why): "token claims are invalid: \(why)"
     case .tooLong(let bytes):
       "token is \(bytes) bytes long; at most \(TokenVerifier.maximumLength) are accepted"
@@ -127,6 +128,8 @@ public struct TokenSigner: Sendable {
 public struct TokenVerifier: Sendable {
   private let key: Curve25519.Signing.PublicKey
   public let issuer: String
+  /// The other deployments of the network whose link tokens this one accepts, by name.
+  public let trusted: [String: TrustedDeployment]
   /// Clock skew tolerated between the minting machine and this one.
   public var leeway: TimeInterval = 60
   /// The longest a token may live, `exp` − `iat`: a month, so that a leaked token dies.
@@ -135,9 +138,13 @@ public struct TokenVerifier: Sendable {
   public static let maximumLength = 8192
   private let verified = VerifiedTokens()
 
-  public init(publicKey: Curve25519.Signing.PublicKey, issuer: String) {
+  public init(
+    publicKey: Curve25519.Signing.PublicKey, issuer: String,
+    trusted: [TrustedDeployment] = []
+  ) {
     self.key = publicKey
     self.issuer = issuer
+    self.trusted = Dictionary(trusted.map { ($0.name, $0) }) { first, _ in first }
   }
 
   public func verify(_ token: String, now: Date = Date()) throws(TokenError) -> Principal {
@@ -153,12 +160,18 @@ public struct TokenVerifier: Sendable {
       throw .malformed
     }
     guard header["alg"] == "EdDSA" else { throw .unsupportedAlgorithm(header["alg"] ?? "none") }
-    let signingInput = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-    guard key.isValidSignature(signature, for: signingInput) else { throw .badSignature }
+    // The issuer names the key that must have signed; nothing else is read before the
+    // signature is checked with it.
     guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: claimsData),
       let object = try? JSONSerialization.jsonObject(with: claimsData) as? [String: Any]
     else {
       throw .invalidClaims("claims are not valid JSON of the expected shape")
+    }
+    let peer = claims.iss == issuer ? nil : trusted[claims.iss]
+    guard claims.iss == issuer || peer != nil else { throw .wrongIssuer(claims.iss) }
+    let signingInput = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+    guard (peer?.publicKey ?? key).isValidSignature(signature, for: signingInput) else {
+      throw .badSignature
     }
     if let unknown = object.keys.filter({ !TokenClaims.names.contains($0) }).sorted().first {
       throw .invalidClaims(
@@ -170,11 +183,11 @@ public struct TokenVerifier: Sendable {
         "lives \((claims.exp - claims.iat) / 3600) hours; at most \(Int(Self.maximumLifetime) / 3600)"
       )
     }
-    guard claims.iss == issuer else { throw .wrongIssuer(claims.iss) }
     let seconds = now.timeIntervalSince1970
     guard Double(claims.exp) + leeway > seconds else { throw .expired }
     guard Double(claims.iat) - leeway <= seconds else { throw .notYetValid }
-    let principal = try claims.principal()
+    var principal = try claims.principal()
+    if let peer { principal = try peer.linkCaller(principal) }
     verified.remember(
       token, principal: principal, validFrom: Double(claims.iat) - leeway,
       until: Double(claims.exp) + leeway)

@@ -21,6 +21,9 @@ public final class ServiceApp: Service {
   private let transport: HTTP2ServerTransport.Posix
 
   private let tls: ServiceTLS
+  /// This deployment in the network of halls: checked at start, so that a wrong network
+  /// file stops the service before it serves.
+  public let identity: DeploymentIdentity
   public let metrics = ServiceMetrics()
   private let metricsEndpoint: MetricsEndpoint
   private let health: HealthService
@@ -33,6 +36,8 @@ public final class ServiceApp: Service {
     self.settings = settings
     self.logger = logger
     self.tls = try ServiceTLS(settings: TLSSettings.load(from: settings.options), logger: logger)
+    self.identity = try DeploymentIdentity.load(
+      deployment: settings.deployment, options: settings.options)
     let host = settings.listenHost
     if !tls.settings.serves {
       guard PeerAddress.isLoopback(host: host) else {
@@ -103,7 +108,9 @@ public final class ServiceApp: Service {
       producer: "\(definition.name)@\(settings.deployment)", logger: logger, metrics: metrics)
     let server = GRPCServer(
       transport: transport,
-      services: parts.handlers + [health, EventFeedService(feed: feed)],
+      services: parts.handlers + [
+        health, EventFeedService(feed: feed, childrenMayRead: definition.name == "catalog"),
+      ],
       interceptors: try interceptors())
     // Stopped in reverse order: the server drains first, then the sequencer, then workers.
     var peers = (parts.workers + [tls.worker].compactMap { $0 } + [metricsEndpoint]).map {
@@ -128,7 +135,9 @@ public final class ServiceApp: Service {
 
   private func interceptors() throws -> [any ServerInterceptor] {
     let publicKey = try SigningKeyFile.publicKey(base64: settings.tokenPublicKey)
-    let verifier = TokenVerifier(publicKey: publicKey, issuer: settings.deployment)
+    let verifier = TokenVerifier(
+      publicKey: publicKey, issuer: settings.deployment,
+      trusted: identity.neighbours.map(\.trusted))
     var policy = definition.policy
     policy.allow(.anyone, Grpc_Health_V1_Health.Method.descriptors)
     // The feed carries every change, personal data included: only other services and the

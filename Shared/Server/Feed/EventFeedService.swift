@@ -1,5 +1,6 @@
 import Foundation
 public import GRPCCore
+import HallAuth
 public import HallContracts
 import SwiftProtobuf
 
@@ -14,13 +15,26 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
   static let maxPrefixLength = 100
   static let catchUpHeartbeat = Duration.seconds(1)
 
-  public init(feed: OutboxFeed) { self.feed = feed }
+  /// Whether this feed may be read by a deployment below this one (the catalog's, FED-2);
+  /// the deployment above reads every feed (FED-3).
+  let childrenMayRead: Bool
+
+  public init(feed: OutboxFeed, childrenMayRead: Bool = false) {
+    self.feed = feed
+    self.childrenMayRead = childrenMayRead
+  }
 
   public func subscribe(
     request: Hall_Events_V1_SubscribeRequest,
     response: RPCWriter<Hall_Events_V1_SubscribeResponse>,
     context: ServerContext
   ) async throws {
+    if let caller = Principal.current, let deployment = caller.deployment,
+      caller.linkRelation == .child, !childrenMayRead
+    {
+      throw ServiceError.permissionDenied(
+        "deployment \(deployment) may read this deployment's catalog feed only")
+    }
     guard request.afterCursor >= 0 else {
       throw ServiceError.invalidArgument(field: "after_cursor", message: "must not be negative")
     }

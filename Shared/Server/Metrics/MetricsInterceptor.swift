@@ -35,11 +35,10 @@ public struct MetricsInterceptor: ServerInterceptor {
     case .failure(let error):
       finish(method, code: error.code, since: start)
       return response
-    case .success(var contents):
-      let producer = contents.producer
-      contents.producer = { writer in
+    case .success:
+      return response.producing { produce in
         do {
-          let trailers = try await producer(writer)
+          let trailers = try await produce()
           finish(method, code: nil, since: start)
           return trailers
         } catch {
@@ -47,7 +46,6 @@ public struct MetricsInterceptor: ServerInterceptor {
           throw error
         }
       }
-      return StreamingServerResponse(accepted: .success(contents))
     }
   }
 

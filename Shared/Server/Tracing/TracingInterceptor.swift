@@ -42,12 +42,11 @@ public struct TracingInterceptor: ServerInterceptor {
     case .failure(let error):
       Self.end(span, error: error)
       return response
-    case .success(var contents):
-      let producer = contents.producer
-      contents.producer = { writer in
+    case .success:
+      return response.producing { produce in
         do {
           let trailers = try await InstrumentationContext.$current.withValue(span.context) {
-            try await producer(writer)
+            try await produce()
           }
           Self.end(span, error: nil)
           return trailers
@@ -56,7 +55,6 @@ public struct TracingInterceptor: ServerInterceptor {
           throw error
         }
       }
-      return StreamingServerResponse(accepted: .success(contents))
     }
   }
 
