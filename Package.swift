@@ -104,7 +104,7 @@ let package = Package(
       name: "CatalogService",
       dependencies: [
         "HallCalendar", "HallContracts", "HallDatabase", "HallAuth", "HallServer", grpcCore,
-        protobuf, postgres, logging,
+        protobuf, postgres, logging, lifecycle,
       ],
       path: "Services/Catalog/Service",
       swiftSettings: strictSettings),

@@ -98,11 +98,11 @@ public struct TokenClaims: Codable, Sendable, Equatable {
 
 /// Signs tokens; held only by whoever mints them (an operator through `hallctl`).
 public struct TokenSigner: Sendable {
-  private let key: Curve25519.Signing.PrivateKey
+  public let privateKey: Curve25519.Signing.PrivateKey
   public let issuer: String
 
   public init(privateKey: Curve25519.Signing.PrivateKey, issuer: String) {
-    self.key = privateKey
+    self.privateKey = privateKey
     self.issuer = issuer
   }
 
@@ -119,7 +119,7 @@ public struct TokenSigner: Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(try encoder.encode(claims))
-    let signature = try key.signature(for: Data(signingInput.utf8))
+    let signature = try privateKey.signature(for: Data(signingInput.utf8))
     return signingInput + "." + Base64URL.encode(signature)
   }
 }

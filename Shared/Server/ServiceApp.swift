@@ -100,7 +100,7 @@ public final class ServiceApp: Service {
       definition.migrations, schema: definition.name, client: client, logger: logger)
     let context = ServiceContext(
       name: definition.name, client: client, settings: settings, logger: logger,
-      links: try tls.links, metrics: metrics)
+      links: try tls.links, metrics: metrics, identity: identity)
     let parts = try await definition.make(context)
     try checkPoolSize(for: parts.workers)
     let feed = OutboxFeed(

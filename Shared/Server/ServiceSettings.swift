@@ -174,6 +174,12 @@ public struct ServiceSettings: Sendable {
     }
   }
 
+  /// This deployment's own `district_link` token (`HALL_LINK_TOKEN` or `HALL_LINK_TOKEN_FILE`),
+  /// signed with its key, which its links show to the deployments it follows (FED-1).
+  public func linkToken() throws -> String? {
+    try Self.secret("LINK_TOKEN", in: options)
+  }
+
   /// A secret given directly (`KEY`) or in a file (`KEY_FILE`), trimmed; nil when neither.
   static func secret(_ key: String, in options: [String: String]) throws -> String? {
     if let direct = options[key] { return direct }

@@ -19,11 +19,16 @@ public enum TestKeys {
 
   public static func token(
     _ role: Role, subject: String = "tester", department: String? = nil, region: String? = nil,
-    hall: String? = nil
+    hall: String? = nil, deployment: String = deployment
   ) -> String {
-    try! signer.mint(
+    try! TokenSigner(privateKey: signer.privateKey, issuer: deployment).mint(
       Principal(
         subject: subject, role: role, departmentID: department, regionCode: region, hallID: hall))
+  }
+
+  /// The public key every test deployment's tokens verify with.
+  public static var publicKey: String {
+    try! SigningKeyFile.publicKeyBase64(ofPrivate: privateKey)
   }
 }
 
@@ -53,9 +58,12 @@ public final class TestService: Sendable {
   /// `options` are the service's own settings (``ServiceSettings/options``), e.g. the
   /// address of a feed it consumes; the service gets a `service` token for such links. It
   /// reads the time from `clock` (by default one standing at ``TestClock/start``).
+  /// `deployment` names another deployment of a network (its tokens are signed with the
+  /// same test key, under that name).
   public static func start(
     _ definition: ServiceDefinition, database existing: DatabaseSettings? = nil, port: Int = 0,
-    options: [String: String] = [:], clock: WallClock = TestClock().wallClock
+    options: [String: String] = [:], clock: WallClock = TestClock().wallClock,
+    deployment: String = TestKeys.deployment
   ) async throws -> TestService {
     let database: DatabaseSettings
     if let existing {
@@ -64,9 +72,10 @@ public final class TestService: Sendable {
       database = try await TestCluster.shared.makeDatabase(service: definition.name)
     }
     let settings = ServiceSettings(
-      deployment: TestKeys.deployment, listenHost: "127.0.0.1", listenPort: port,
+      deployment: deployment, listenHost: "127.0.0.1", listenPort: port,
       tokenPublicKey: try SigningKeyFile.publicKeyBase64(ofPrivate: TestKeys.privateKey),
-      database: database, serviceToken: TestKeys.token(.service, subject: definition.name),
+      database: database,
+      serviceToken: TestKeys.token(.service, subject: definition.name, deployment: deployment),
       // Metrics on a free port too: tests run many services at once, some on fixed ports.
       options: options.merging(["METRICS_PORT": "0"]) { given, _ in given }, clock: clock)
     var logger = Logger(label: "test.\(definition.name)")
@@ -97,9 +106,11 @@ public final class TestService: Sendable {
   /// Starts the service, runs `body` with its port, and always stops it.
   public static func with<Result: Sendable>(
     _ definition: ServiceDefinition, port: Int = 0, options: [String: String] = [:],
-    clock: WallClock = TestClock().wallClock, _ body: (TestService) async throws -> Result
+    clock: WallClock = TestClock().wallClock, deployment: String = TestKeys.deployment,
+    _ body: (TestService) async throws -> Result
   ) async throws -> Result {
-    let service = try await start(definition, port: port, options: options, clock: clock)
+    let service = try await start(
+      definition, port: port, options: options, clock: clock, deployment: deployment)
     do {
       let result = try await body(service)
       try await service.stop()

@@ -1,6 +1,7 @@
 import GRPCCore
 import HallContracts
 public import HallServer
+public import ServiceLifecycle
 
 /// The catalog service (CAT-1 to CAT-11): the published catalog of service items and their
 /// guides, one-thing bundles, the certificate and intermediary lists and the working
@@ -19,7 +20,25 @@ public enum Catalog: ServiceProgram {
     ) { context in
       let handlers = CatalogHandlers(service: context)
       try await handlers.seedCalendar()
-      return ServiceParts(handlers: [handlers])
+      return ServiceParts(handlers: [handlers], workers: try cityCatalog(of: context))
     }
+  }
+
+  /// A district follows its city's catalog (FED-2), over the link to the city with its own
+  /// link token; a city, or a hall outside a network, follows none.
+  static func cityCatalog(of context: ServiceContext) throws -> [any Service] {
+    guard let city = context.identity.parent, let address = city.addresses["catalog"] else {
+      return []
+    }
+    let subscription = FeedSubscription(
+      name: "city-catalog", address: address, security: context.links,
+      token: try context.settings.linkToken(), typePrefixes: CityCatalog.eventTypes)
+    let replica = CityCatalog(owner: city.name)
+    return [
+      FeedConsumer(
+        subscription: subscription, client: context.client, logger: context.logger,
+        metrics: context.metrics, producer: "catalog@\(city.name)"
+      ) { event, db in try await replica.apply(event, on: db) }
+    ]
   }
 }

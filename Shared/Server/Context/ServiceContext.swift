@@ -20,11 +20,13 @@ public struct ServiceContext: Sendable {
   /// How the service's links to its peers (the feeds it follows) are secured.
   public let links: LinkSecurity
   public let metrics: ServiceMetrics
+  /// This deployment in the network of halls (FED-1).
+  public let identity: DeploymentIdentity
 
   public init(
     name: String, client: PostgresClient, settings: ServiceSettings, logger: Logger,
     calendars: CalendarSource = CalendarSource(), links: LinkSecurity = .plaintext,
-    metrics: ServiceMetrics = ServiceMetrics()
+    metrics: ServiceMetrics = ServiceMetrics(), identity: DeploymentIdentity? = nil
   ) {
     self.name = name
     self.client = client
@@ -33,6 +35,10 @@ public struct ServiceContext: Sendable {
     self.calendars = calendars
     self.links = links
     self.metrics = metrics
+    self.identity =
+      identity
+      ?? DeploymentIdentity(
+        name: settings.deployment, level: .city, regionCode: "", parent: nil, children: [])
   }
 
   /// Where the service reads "now" (``WallClock``).

@@ -27,6 +27,11 @@ extension CatalogHandlers {
   func putCalendarYear(request: PutCalendarYearRequest, context: ServerContext) async throws
     -> CalendarYearMessage
   {
+    if let city = service.identity.parent, city.addresses["catalog"] != nil {
+      throw ServiceError.failedPrecondition(
+        "the working calendar is \(city.name)'s, which this deployment follows: only \(city.name) changes it (FED-2)"
+      )
+    }
     let year = try CalendarConversions.library(request.calendarYear)
     try Text.require(request.calendarYear.notice, field: "calendar_year.notice", max: 200)
     return try await service.change(request.requestID, context) { db in

@@ -136,5 +136,11 @@ enum CatalogMigrations {
     Migration(
       version: 4, name: "events' trace context",
       statements: PlatformTables.eventTraceContext),
+    // FED-2: what a district holds of its city's catalog is marked with the city's name, and
+    // is the city's to change; a record without an owner is this deployment's own.
+    Migration(
+      version: 5, name: "owners of records taken from the city",
+      statements: ["departments", "certificates", "intermediary_services", "items", "bundles"]
+        .map { "ALTER TABLE \($0) ADD COLUMN owner text" }),
   ]
 }

@@ -63,6 +63,29 @@ struct ListStore: Sendable {
     return try rows[0].decode(Date.self)
   }
 
+  /// A department of the city, taken into this district's catalog as the city's (FED-2);
+  /// false when it was taken before. A local department with its id is not replaced.
+  func take(_ department: Department, from owner: String) async throws -> Bool {
+    if let row = try await db.prepared(
+      "SELECT owner FROM departments WHERE id = \(department.id)"
+    ).first {
+      let existing = try row.decode(String?.self)
+      guard existing == owner else {
+        throw ServiceError.failedPrecondition(
+          "department \(department.id) is a local department here; \(owner)'s cannot replace it")
+      }
+      return false
+    }
+    try await db.perform(
+      """
+      INSERT INTO departments (id, name, region_code, level, created_by, owner)
+      VALUES (\(department.id), \(department.name), \(department.regionCode),
+              \(Int16(department.level.rawValue)), \(owner), \(owner))
+      """)
+    try await db.audit(.createDepartment, target: "department:\(department.id)", detail: owner)
+    return true
+  }
+
   func department(_ id: String) async throws -> Department? {
     try await db.prepared(
       "SELECT id, name, region_code, level, created_at FROM departments WHERE id = \(id)"
@@ -125,6 +148,27 @@ struct ListStore: Sendable {
           id, name, bytes, actor))
     }
     try await db.audit(.createListEntry, target: "\(table.rawValue):\(id)")
+  }
+
+  /// An entry of the city's list, taken into this district's as the city's (FED-2); false
+  /// when it was taken before. A local entry with its id is not replaced.
+  func take(
+    _ table: Table, id: String, name: String, departmentID: String?,
+    body: some SwiftProtobuf.Message, from owner: String
+  ) async throws -> Bool {
+    if let row = try await db.prepared(
+      statement("SELECT owner FROM \(table.rawValue) WHERE id = $1", id)
+    ).first {
+      guard try row.decode(String?.self) == owner else {
+        throw ServiceError.failedPrecondition(
+          "\(table.rawValue) \(id) is a local entry here; \(owner)'s cannot replace it")
+      }
+      return false
+    }
+    try await add(table, id: id, name: name, departmentID: departmentID, body: body, by: owner)
+    try await db.perform(
+      statement("UPDATE \(table.rawValue) SET owner = $1 WHERE id = $2", owner, id))
+    return true
   }
 
   /// Up to `limit` entries of the list with ids after `after`, in id order.

@@ -49,18 +49,25 @@ struct VersionedStore<Record: VersionedRecord>: Sendable {
     return state.map(Self.state)
   }
 
-  /// The record, locked until the transaction ends, with its draft and the latest effective
-  /// date of its versions.
+  /// The record, locked until the transaction ends for a change of this deployment's own,
+  /// with its draft and the latest effective date of its versions. A record taken from the
+  /// city's catalog is the city's to change (FED-2), and is refused here, naming the city.
   func lock(_ code: String) async throws -> LockedRecord<Record.Spec> {
     let rows = try await db.prepared(
       statement(
         """
         SELECT state, draft, latest_version,
-          (SELECT max(effective_day) FROM \(tables.versions) WHERE \(tables.code) = $1)
+          (SELECT max(effective_day) FROM \(tables.versions) WHERE \(tables.code) = $1), owner
         FROM \(tables.records) WHERE code = $1 FOR UPDATE
         """, code))
     guard let row = rows.first else { throw ServiceError.notFound("no \(Record.kind) \(code)") }
-    let (state, draft, latest, effective) = try row.decode((Int16, ByteBuffer?, Int32, Int32?).self)
+    let (state, draft, latest, effective, owner) = try row.decode(
+      (Int16, ByteBuffer?, Int32, Int32?, String?).self)
+    if let owner {
+      throw ServiceError.failedPrecondition(
+        "\(Record.kind) \(code) is the standard of \(owner)'s catalog: only \(owner) changes it (FED-2)"
+      )
+    }
     return LockedRecord(
       state: Self.state(state), draft: try draft.map(Record.Spec.init(bytea:)),
       latestVersion: latest, latestEffective: effective.map { CivilDate(dayNumber: Int($0)) })
@@ -134,6 +141,37 @@ struct VersionedStore<Record: VersionedRecord>: Sendable {
         latest_version = $2, updated_at = now(), updated_by = $3
       WHERE code = $4
       """, Int16(state.rawValue), version.version, version.publishedBy, code)
+  }
+
+  /// A version the city published, taken into this district's catalog as the city's
+  /// (FED-2): on its first version the record is created, marked with `owner`; a version
+  /// taken before is passed (nil). A local record of the same code is not replaced: the
+  /// event is refused, and parked for the operator. Returns the record's move to the
+  /// version, for the caller to send with the district's own event.
+  func take(_ version: Record.Version, name: String?, from owner: String) async throws
+    -> PostgresQuery?
+  {
+    let code = version.recordCode
+    let rows = try await db.prepared(
+      statement(
+        "SELECT owner, latest_version FROM \(tables.records) WHERE code = $1 FOR UPDATE", code))
+    if let row = rows.first {
+      let (existing, latest) = try row.decode((String?, Int32).self)
+      guard existing == owner else {
+        throw ServiceError.failedPrecondition(
+          "\(Record.kind) \(code) is \(existing.map { "\($0)'s" } ?? "a local \(Record.kind) here"); \(owner)'s version \(version.version) cannot replace it"
+        )
+      }
+      guard version.version > latest else { return nil }
+    } else {
+      try await db.perform(
+        statement(
+          """
+          INSERT INTO \(tables.records) (code, state, updated_by, owner) VALUES ($1, $2, $3, $3)
+          """, code, Int16(ItemState.published.rawValue), owner))
+    }
+    let effective = try Days.civil(version.effectiveDate, field: "effective_date")
+    return try await add(version, name: name, effective: effective)
   }
 
   /// The record with its draft and latest version.

@@ -1,0 +1,138 @@
+import Foundation
+import GRPCCore
+import HallAuth
+import HallContracts
+import HallServer
+import HallTestSupport
+import SwiftProtobuf
+import Testing
+
+@testable import CatalogService
+
+/// FED-2: a district's catalog follows its city's. The city's departments, lists and items
+/// (each new version, the cancellation included) appear in the district as the city's, and
+/// neither they nor the calendar can be changed there; the district adds its own items.
+@Suite("A district follows its city's catalog (FED-2)")
+struct CityCatalogTests {
+  static let district = "hualong-district"
+  static let city = TestKeys.deployment
+
+  /// Writes a network file and returns its path.
+  static func networkFile(_ network: [String: Any], in folder: URL) throws -> String {
+    let file = folder.appendingPathComponent("network-\(UUID().uuidString).json")
+    try JSONSerialization.data(withJSONObject: network).write(to: file)
+    return file.path
+  }
+
+  static func neighbour(
+    _ name: String, level: String, region: String, addresses: [String: String] = [:]
+  ) -> [String: Any] {
+    [
+      "name": name, "level": level, "region_code": region, "public_key": TestKeys.publicKey,
+      "addresses": addresses,
+    ]
+  }
+
+  /// Polls `read` until it gives a value, for at most ten seconds.
+  func eventually<Value>(_ read: () async throws -> Value?) async throws -> Value {
+    for _ in 0..<100 {
+      if let value = try? await read() { return value }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    throw CancellationError()
+  }
+
+  @Test("the city's items, versions, departments and calendar reach the district as the city's")
+  func follows() async throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("hall-fed2-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cityOptions = [
+      "LEVEL": "city", "REGION_CODE": "410900",
+      "NETWORK_FILE": try Self.networkFile(
+        ["children": [Self.neighbour(Self.district, level: "district", region: "410902")]],
+        in: folder),
+    ]
+    let city = try await TestService.start(CatalogService.Catalog.definition, options: cityOptions)
+    defer { Task { try? await city.stop() } }
+    try await ServiceClient.with(
+      host: "127.0.0.1", port: city.port, token: TestKeys.token(.catalogAdmin)
+    ) { cityClient in
+      let cityAdmin = CatalogFixture(
+        admin: Catalog(wrapping: cityClient), anonymous: Catalog(wrapping: cityClient),
+        port: city.port)
+      try await cityAdmin.seedReferences()
+      try await cityAdmin.publish("PY-SCJG-001", validSpec())
+
+      let districtOptions = [
+        "LEVEL": "district", "REGION_CODE": "410902",
+        "NETWORK_FILE": try Self.networkFile(
+          [
+            "parent": Self.neighbour(
+              Self.city, level: "city", region: "410900",
+              addresses: ["catalog": "127.0.0.1:\(city.port)"])
+          ], in: folder),
+        "LINK_TOKEN": TestKeys.token(
+          .districtLink, subject: Self.district, deployment: Self.district),
+      ]
+      try await TestService.with(
+        CatalogService.Catalog.definition, options: districtOptions, deployment: Self.district
+      ) { district in
+        try await ServiceClient.with(
+          host: "127.0.0.1", port: district.port,
+          token: TestKeys.token(.catalogAdmin, deployment: Self.district)
+        ) { districtClient in
+          let local = Catalog(wrapping: districtClient)
+          // The city's item, as the city published it.
+          let taken = try await eventually {
+            try await local.getItem(.with { $0.code = "PY-SCJG-001" })
+          }
+          #expect(taken.state == .published && taken.latestVersion.version == 1)
+          #expect(taken.latestVersion.spec.name == "食品经营许可核发")
+          let department = try await local.getDepartment(.with { $0.id = "scjg" })
+          #expect(department.name == "区市场监管局")
+
+          // The district cannot change it, nor the calendar; it adds its own items.
+          await expectRefusal(.failedPrecondition, containing: Self.city) {
+            _ = try await local.cancelItem(
+              .with {
+                $0.requestID = "d-cancel"
+                $0.code = "PY-SCJG-001"
+                $0.reasonNote = "区里想取消"
+              })
+          }
+          await expectRefusal(.failedPrecondition, containing: Self.city) {
+            _ = try await local.updateItemDraft(
+              .with {
+                $0.code = "PY-SCJG-001"
+                $0.spec = validSpec(name: "改名")
+              })
+          }
+          await expectRefusal(.failedPrecondition, containing: Self.city) {
+            _ = try await local.putCalendarYear(
+              .with {
+                $0.requestID = "d-cal"
+                $0.calendarYear = .with { $0.year = 2027 }
+              })
+          }
+          let districtAdmin = CatalogFixture(admin: local, anonymous: local, port: district.port)
+          try await districtAdmin.publish("HL-WJW-009", validSpec(name: "区里的事项", department: "wjw"))
+
+          // A cancellation at the city reaches the district.
+          _ = try await cityAdmin.admin.cancelItem(
+            .with {
+              $0.requestID = "c-cancel"
+              $0.code = "PY-SCJG-001"
+              $0.reasonNote = "依法取消"
+            })
+          let cancelled = try await eventually { () async throws -> Hall_Catalog_V1_Item? in
+            let item = try await local.getItem(.with { $0.code = "PY-SCJG-001" })
+            return item.state == .cancelled ? item : nil
+          }
+          #expect(cancelled.latestVersion.version == 2 && cancelled.latestVersion.cancels)
+        }
+      }
+    }
+  }
+}
