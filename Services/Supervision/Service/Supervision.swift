@@ -5,6 +5,7 @@ import HallContracts
 public import HallServer
 public import Logging
 public import PostgresNIO
+public import ServiceLifecycle
 
 /// The supervision service [电子监察] (SUP-1 to SUP-10): the record of every case with its
 /// cards, anomalies and their appeals and follow-up, figures, the monthly report, data
@@ -39,8 +40,40 @@ public enum Supervision: ServiceProgram {
             event, db in try await rating.apply(event, on: db)
           },
           SupervisionTimer(service: service, rules: rules),
-        ])
+        ] + (try districts(of: service, rules: rules)))
     })
+
+  /// A city's supervision follows each district's intake and rating feeds (FED-3), each
+  /// with its own cursor (`intake@hualong-district`), over the link with the city's link
+  /// token; a district's records count in its region.
+  static func districts(of service: ServiceContext, rules: SupervisionRules) throws
+    -> [any Service]
+  {
+    let token = try service.settings.linkToken()
+    return service.identity.children.flatMap { child -> [any Service] in
+      let district = DistrictLink(child)
+      let intake = IntakeReplica(rules: rules, calendars: service.calendars, district: district)
+      let rating = RatingReplica(rules: rules, calendars: service.calendars, district: district)
+      let follow: [(String, [String], FeedConsumer.Apply)] = [
+        (
+          "intake", IntakeReplica.eventTypes, { event, db in try await intake.apply(event, on: db) }
+        ),
+        (
+          "rating", RatingReplica.eventTypes, { event, db in try await rating.apply(event, on: db) }
+        ),
+      ]
+      return follow.compactMap { producer, types, apply in
+        guard let address = child.addresses[producer] else { return nil }
+        let name = "\(producer)@\(child.name)"
+        return FeedConsumer(
+          subscription: FeedSubscription(
+            name: name, address: address, security: service.links, token: token,
+            typePrefixes: types),
+          client: service.client, logger: service.logger, metrics: service.metrics,
+          producer: name, apply: apply)
+      }
+    }
+  }
 
   /// One timer pass as of `now` over the service's database, outside the running service:
   /// for the benchmark, which measures passes at chosen instants.

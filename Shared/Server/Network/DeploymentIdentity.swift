@@ -33,6 +33,14 @@ public struct DeploymentIdentity: Sendable, Equatable {
   public var parent: Neighbour?
   public var children: [Neighbour]
 
+  /// What the ids that cross the link to the deployment above begin with (a case number, a
+  /// ticket, an application; ratings and invitations are named after their case), so that
+  /// the city tells two districts' "…-000007" apart (FED-1): the region code and a dash. A
+  /// deployment without a parent numbers as a lone hall does.
+  public var idPrefix: String {
+    parent == nil || regionCode.isEmpty ? "" : "\(regionCode)-"
+  }
+
   /// Every neighbour, parent first.
   public var neighbours: [Neighbour] { [parent].compactMap { $0 } + children }
 

@@ -47,15 +47,21 @@ enum Receipt {
       })
   }
 
-  /// A case number: the item code, the receipt day and `sequence`, a value of the
-  /// deployment-wide case_number_sequence.
-  static func caseNumber(itemCode: String, at instant: Date, sequence: Int64) -> String {
-    "\(itemCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
+  /// A case number: the deployment's prefix in the network (``DeploymentIdentity/idPrefix``),
+  /// the item code, the receipt day and `sequence`, a value of the deployment-wide
+  /// case_number_sequence.
+  static func caseNumber(
+    prefix: String = "", itemCode: String, at instant: Date, sequence: Int64
+  ) -> String {
+    "\(prefix)\(itemCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
   }
 
-  /// A one-thing application's id: the bundle code, the day and a deployment-wide sequence.
-  static func applicationID(bundleCode: String, at instant: Date, sequence: Int64) -> String {
-    "\(bundleCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
+  /// A one-thing application's id: the prefix, the bundle code, the day and a
+  /// deployment-wide sequence.
+  static func applicationID(
+    prefix: String = "", bundleCode: String, at instant: Date, sequence: Int64
+  ) -> String {
+    "\(prefix)\(bundleCode)-\(compactDay(instant))-\(String(format: "%06lld", sequence))"
   }
 
   /// yyyyMMdd in China Standard Time.

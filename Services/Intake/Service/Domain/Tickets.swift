@@ -31,12 +31,13 @@ enum Tickets {
     return hall
   }
 
-  /// The `sequence`th ticket of the hall's day, waiting.
+  /// The `sequence`th ticket of the hall's day, waiting; its id begins with the
+  /// deployment's prefix in the network.
   static func issue(
-    _ request: IssueTicketRequest, hall: String, sequence: Int, now: Date
+    _ request: IssueTicketRequest, hall: String, sequence: Int, now: Date, prefix: String = ""
   ) -> Ticket {
     .with {
-      $0.id = "T-\(hall)-\(Receipt.compactDay(now))-\(sequence)"
+      $0.id = "\(prefix)T-\(hall)-\(Receipt.compactDay(now))-\(sequence)"
       $0.hallID = hall
       // Three digits at least and never wrapped: the thousandth of a day is A1000, so no
       // two waiting applicants of one hall hold the same number.

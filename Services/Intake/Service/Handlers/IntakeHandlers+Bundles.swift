@@ -26,7 +26,9 @@ extension IntakeHandlers {
       let members = try await members(of: bundle, replica: replica, now: now)
       let sequence = try await ApplicationStore(db: db).nextSequence()
       var application = BundleMaterials.application(
-        id: Receipt.applicationID(bundleCode: bundle.bundleCode, at: now, sequence: sequence),
+        id: Receipt.applicationID(
+          prefix: service.identity.idPrefix, bundleCode: bundle.bundleCode, at: now,
+          sequence: sequence),
         bundle: bundle, request, by: principal, now: now)
       application.subCases = try await receive(
         members, of: application, bundle: bundle, request, by: principal, db: db, now: now)
@@ -63,7 +65,7 @@ extension IntakeHandlers {
       var kase = BundleMaterials.memberCase(
         member,
         caseNumber: Receipt.caseNumber(
-          itemCode: member.itemCode, at: now,
+          prefix: service.identity.idPrefix, itemCode: member.itemCode, at: now,
           sequence: try await CaseStore(db: db).nextCaseSequence()),
         of: application, bundle: bundle, request, by: principal, now: now)
       if members.first?.itemCode != member.itemCode { kase.visits = [] }

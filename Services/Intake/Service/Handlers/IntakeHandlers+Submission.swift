@@ -30,7 +30,8 @@ extension IntakeHandlers {
       var kase = Receipt.newCase(
         version: version,
         caseNumber: Receipt.caseNumber(
-          itemCode: version.itemCode, at: now, sequence: read.sequence),
+          prefix: service.identity.idPrefix, itemCode: version.itemCode, at: now,
+          sequence: read.sequence),
         request: request, provided: Set(request.providedMaterialIds), form: request.form,
         by: principal, now: now)
       try await serveTicket(request.ticketID, for: &kase, by: principal, db: db, now: now)

@@ -17,7 +17,8 @@ extension IntakeHandlers {
       let tickets = TicketStore(db: db)
       try await tickets.lockNumbering(hall: hall)
       let sequence = try await tickets.nextSequence(hall: hall, day: day)
-      let ticket = Tickets.issue(request, hall: hall, sequence: sequence, now: now)
+      let ticket = Tickets.issue(
+        request, hall: hall, sequence: sequence, now: now, prefix: service.identity.idPrefix)
       return Change(
         ticket, statement: try TicketStore.inserting(ticket, day: day, sequence: sequence),
         events: [ticket.event(.issued, at: now)])

@@ -18,7 +18,7 @@ extension RatingHandlers {
     return try await service.change(request.requestID, context, transaction: false) { db in
       let now = service.clock.now
       var mark = mark
-      mark.id = "MK-\(request.requestID)"
+      mark.id = "\(service.identity.idPrefix)MK-\(request.requestID)"
       mark.time = .init(date: now)
       mark.recordedBy = caller.subject
       var writes = Writes()

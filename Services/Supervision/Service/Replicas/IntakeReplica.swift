@@ -16,20 +16,24 @@ struct IntakeReplica {
 
   let rules: SupervisionRules
   let calendars: CalendarSource
+  /// The district whose intake this is, for a city's supervision; nil for its own.
+  var district: DistrictLink? = nil
 
   func apply(_ event: FeedEvent, on db: Database) async throws {
     let evidence = "\(event.producer)#\(event.cursor) \(event.type)"
     if event.type.hasPrefix(Self.ticketEvents) {
-      try await served(
-        try Ticket(unpackingAny: event.payload), evidence: evidence,
-        at: event.occurredAt.date, on: db)
+      let ticket = try Ticket(unpackingAny: event.payload)
+      try district?.check(ticket.id, "ticket")
+      try await served(ticket, evidence: evidence, at: event.occurredAt.date, on: db)
       return
     }
     let intakeCase = try IntakeCase(unpackingAny: event.payload)
+    try district?.check(intakeCase.caseNumber, "case")
     let (region, wait) = try await Tickets(db: db).regionAndWait(
       department: intakeCase.departmentID, ticket: intakeCase.ticketID)
     let facts = try IntakeFacts.of(
-      intakeCase, regionCode: region ?? rules.regionCode, waitSeconds: wait ?? 0)
+      intakeCase, regionCode: district?.regionCode ?? region ?? rules.regionCode,
+      waitSeconds: wait ?? 0)
     let ledger = try await CaseLedger.open(on: db, rules: rules, calendars: calendars)
     let old = try await CaseStore(db: db).lock(intakeCase.caseNumber)
     try await ledger.record(

@@ -23,19 +23,33 @@ struct RatingReplica {
 
   let rules: SupervisionRules
   let calendars: CalendarSource
+  /// The district whose rating this is, for a city's supervision; nil for its own.
+  var district: DistrictLink? = nil
 
   func apply(_ event: FeedEvent, on db: Database) async throws {
     let evidence = "\(event.producer)#\(event.cursor) \(event.type)"
     switch EventType(rawValue: event.type) {
     case .ratingGiven:
-      try await given(try Rating(unpackingAny: event.payload), evidence: evidence, on: db)
+      let rating = try Rating(unpackingAny: event.payload)
+      try district?.check(rating.caseNumber, "rating's case")
+      try await given(rating, evidence: evidence, on: db)
     case .markRecorded:
-      try await marked(try RatingMark(unpackingAny: event.payload), evidence: evidence, on: db)
+      let mark = try RatingMark(unpackingAny: event.payload)
+      try district?.check(mark.id, "mark")
+      try await marked(mark, evidence: evidence, on: db)
     case nil:
       let review = try BadReview(unpackingAny: event.payload)
+      try district?.check(review.rating.caseNumber, "bad review's case")
       guard review.state == .void else { return }
       try await voided(review.rating, evidence: evidence, at: event.occurredAt.date, on: db)
     }
+  }
+
+  /// Where a record counts: a district's region for what its link brings, else the region
+  /// of the department in the catalog's replica, else this deployment's.
+  func region(of department: String, on db: Database) async throws -> String {
+    if let district { return district.regionCode }
+    return try await CatalogReplica(db: db).region(of: department) ?? rules.regionCode
   }
 
   /// An attitude mark "bad" raises ATTITUDE_BAD where it was given.
@@ -44,9 +58,9 @@ struct RatingReplica {
     guard let rule = try await RuleStore(db: db).book().enabled(RuleBook.Code.attitudeBad)
     else { return }
     let calendar = try await calendars.calendar(on: db)
-    let region = try await CatalogReplica(db: db).region(of: mark.departmentID)
+    let region = try await region(of: mark.departmentID, on: db)
     let anomaly = try RatingJudgement.attitudeBad(
-      mark, rule: rule, regionCode: region ?? rules.regionCode, evidence: evidence,
+      mark, rule: rule, regionCode: region, evidence: evidence,
       calendar: calendar, rules: rules)
     try await AnomalyStore(db: db).insert(anomaly)
   }
@@ -66,8 +80,7 @@ struct RatingReplica {
     async throws
   {
     let code = Int(rating.satisfaction.rawValue)
-    let region =
-      try await CatalogReplica(db: db).region(of: rating.departmentID) ?? rules.regionCode
+    let region = try await region(of: rating.departmentID, on: db)
     let day = CivilDate(chinaStandardTimeOf: rating.time.date).dayNumber
     let record = RatingRecord(
       key: .init(day: day, regionCode: region, departmentID: rating.departmentID),

@@ -1,0 +1,105 @@
+import Foundation
+import HallAuth
+import HallContracts
+import HallFixtures
+@testable import HallServer
+import HallTestSupport
+import PostgresNIO
+import Testing
+
+@testable import SupervisionService
+
+/// FED-3: a city's supervision follows a district's intake over the link between them, with
+/// a cursor of its own, and counts the district's cases in the district's region; the
+/// district numbers its cases with its region, so that no two districts' numbers meet.
+@Suite("Data up: a district's cases in the city's supervision (FED-3)")
+struct DistrictDataTests {
+  static let city = "puyang-city"
+
+  static func networkFile(_ network: [String: Any]) throws -> String {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("hall-network-\(UUID().uuidString).json")
+    try JSONSerialization.data(withJSONObject: network).write(to: file)
+    return file.path
+  }
+
+  static func neighbour(
+    _ name: String, level: String, region: String, addresses: [String: String] = [:]
+  ) -> [String: Any] {
+    [
+      "name": name, "level": level, "region_code": region, "public_key": TestKeys.publicKey,
+      "addresses": addresses,
+    ]
+  }
+
+  @Test("a district's accepted case reaches the city's supervision, in the district's region")
+  func caseGoesUp() async throws {
+    // The district (the fixture's hall, deployment TestKeys.deployment) below Puyang.
+    let districtNetwork = try Self.networkFile([
+      "parent": Self.neighbour(Self.city, level: "city", region: "410900")
+    ])
+    defer { try? FileManager.default.removeItem(atPath: districtNetwork) }
+    let districtOptions = [
+      "LEVEL": "district", "REGION_CODE": "410902", "NETWORK_FILE": districtNetwork,
+    ]
+    try await IntakeFixture.with(options: districtOptions) { hall in
+      let kase = try await hall.submit()
+      #expect(kase.caseNumber.hasPrefix("410902-\(IntakeFixture.promisedItem)-"))
+      _ = try await hall.accept(kase)
+
+      let cityNetwork = try Self.networkFile([
+        "children": [
+          Self.neighbour(
+            TestKeys.deployment, level: "district", region: "410902",
+            addresses: ["intake": "127.0.0.1:\(hall.intakeService.port)"])
+        ]
+      ])
+      defer { try? FileManager.default.removeItem(atPath: cityNetwork) }
+      // The city's own feeds: its catalog (here the district's, for the calendar and the
+      // items); its own intake and rating are not running.
+      let cityOptions = [
+        "LEVEL": "city", "REGION_CODE": "410900", "NETWORK_FILE": cityNetwork,
+        "LINK_TOKEN": TestKeys.token(.districtLink, subject: Self.city, deployment: Self.city),
+        "CATALOG_ADDR": "127.0.0.1:\(hall.catalogService.port)",
+        "INTAKE_ADDR": "127.0.0.1:1", "RATING_ADDR": "127.0.0.1:1",
+      ]
+      try await TestService.with(
+        Supervision.definition, options: cityOptions, clock: hall.clock.wallClock,
+        deployment: Self.city
+      ) { supervision in
+        try await eventually(seconds: 30) {
+          try await supervision.database.withClient { client in
+            let rows = try await client.query(
+              """
+              SELECT count(*)::int8 FROM cases
+              WHERE case_number = \(kase.caseNumber) AND region_code = '410902'
+              """
+            ).collect()
+            return try rows[0].decode(Int64.self) == 1
+          }
+        }
+        let cursor = try await supervision.database.withClient { client in
+          try await client.query(
+            "SELECT cursor FROM consumer_cursors WHERE subscription = 'intake@test-deployment'"
+          ).collect().first?.decode(Int64.self)
+        }
+        #expect((cursor ?? 0) > 0)
+      }
+    }
+  }
+
+  @Test("an id of another region on a district's link is refused, naming both")
+  func foreignRegion() throws {
+    let identity = DeploymentIdentity.Neighbour(
+      trusted: .init(
+        name: "hualong-district", relation: .child, regionCode: "410902",
+        publicKey: try SigningKeyFile.publicKey(base64: TestKeys.publicKey)),
+      level: .district, addresses: [:])
+    let link = DistrictLink(identity)
+    try link.check("410902-HL-SCJG-001-20261124-000007", "case")
+    #expect(throws: ServiceError.self) {
+      try link.check("410903-HL-SCJG-001-20261124-000007", "case")
+    }
+    #expect(throws: ServiceError.self) { try link.check("HL-SCJG-001-20261124-000007", "case") }
+  }
+}
