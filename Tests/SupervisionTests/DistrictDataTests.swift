@@ -1,4 +1,7 @@
 import Foundation
+import GRPCCore
+import HallCalendar
+import SwiftProtobuf
 import HallAuth
 import HallContracts
 import HallFixtures
@@ -84,6 +87,33 @@ struct DistrictDataTests {
           ).collect().first?.decode(Int64.self)
         }
         #expect((cursor ?? 0) > 0)
+
+        // The district reads its own region back through the city's contract [数据回流],
+        // with its link token, and nothing of another region.
+        let link = TestKeys.token(
+          .districtLink, subject: TestKeys.deployment, deployment: TestKeys.deployment)
+        try await ServiceClient.with(host: "127.0.0.1", port: supervision.port, token: link) {
+          connection in
+          let city = SupervisionClient(wrapping: connection)
+          let cases = try await city.queryCases(.init())
+          #expect(cases.cases.map(\.caseNumber) == [kase.caseNumber])
+          #expect(cases.cases.allSatisfy { $0.regionCode == "410902" })
+          await expectRefusal(.permissionDenied, containing: "410902") {
+            _ = try await city.queryCases(.with { $0.regionCode = "410923" })
+          }
+          let today = Days.proto(hall.clock.today)
+          let figures = try await city.getFigures(
+            .with {
+              $0.grouping = .region
+              $0.from = today
+              $0.to = Days.proto(hall.clock.today.adding(days: 1))
+            })
+          #expect(figures.rows.map(\.key) == ["410902"])
+          #expect(figures.rows.first?.acceptedCases == 1)
+          await expectRefusal(.permissionDenied) {
+            _ = try await city.getMonthlyReport(.with { $0.month = "2026-11" })
+          }
+        }
       }
     }
   }

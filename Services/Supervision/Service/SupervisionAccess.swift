@@ -11,8 +11,8 @@ enum SupervisionAccess {
     policy.allow(
       .roles([.supervisor, .approver, .departmentAdmin]),
       [
-        M.GetCase.descriptor, M.QueryCases.descriptor, M.GetAnomaly.descriptor,
-        M.ListAnomalies.descriptor, M.GetFigures.descriptor, M.ListRules.descriptor,
+        M.GetCase.descriptor, M.GetAnomaly.descriptor, M.ListAnomalies.descriptor,
+        M.ListRules.descriptor,
         M.GetScoreModel.descriptor, M.ExportCases.descriptor, M.ExportAnomalies.descriptor,
       ])
     policy.allow(
@@ -21,6 +21,10 @@ enum SupervisionAccess {
         M.RecordManualEntry.descriptor, M.JudgeManualEntry.descriptor, M.DecideAppeal.descriptor,
         M.UpdateRule.descriptor, M.SetScoreModel.descriptor, M.GetMonthlyReport.descriptor,
       ])
+    // A district reads its own region's cases and figures back from its city [数据回流].
+    policy.allow(
+      .roles([.supervisor, .approver, .departmentAdmin, .districtLink]),
+      [M.QueryCases.descriptor, M.GetFigures.descriptor])
     policy.allow(.roles([.approver, .departmentAdmin]), [M.AppealAnomaly.descriptor])
     policy.allow(.roles([.supervisor, .approver, .departmentAdmin]), [M.RecordFollowUp.descriptor])
     policy.allow(

@@ -19,11 +19,27 @@ public enum Caller {
   public static func visibleDepartment(asked: String) throws(ServiceError) -> String {
     let principal = try required()
     if principal.role == .supervisor || principal.role == .service { return asked }
+    // A district's link reads its own region's records back, any department of it.
+    if principal.deployment != nil { return asked }
     let own = principal.departmentID ?? ""
     guard asked.isEmpty || asked == own else {
       throw .permissionDenied("you see your own department's records only")
     }
     guard !own.isEmpty else { throw .permissionDenied("your token names no department") }
+    return own
+  }
+
+  /// The region whose records the caller may see: a district's link only its own region
+  /// [数据回流] (FED-3), everyone else the one asked for (their department limits them).
+  public static func visibleRegion(asked: String) throws(ServiceError) -> String {
+    let principal = try required()
+    guard let deployment = principal.deployment, let own = principal.regionCode else {
+      return asked
+    }
+    guard asked.isEmpty || asked == own else {
+      throw .permissionDenied(
+        "\(deployment) reads its own region's records (\(own)), not \(Quote.brief(asked))")
+    }
     return own
   }
 }

@@ -21,6 +21,8 @@ extension SupervisionHandlers {
   func queryCases(request: QueryCasesRequest, context: ServerContext) async throws
     -> QueryCasesResponse
   {
+    var request = request
+    request.regionCode = try Caller.visibleRegion(asked: request.regionCode)
     let listing = try Listing(
       request, from: (request.receivedFrom, "received_from"),
       to: (request.receivedTo, "received_to"))

@@ -21,7 +21,7 @@ extension SupervisionHandlers {
     let selection = FigureStore.Selection(
       grouping: request.grouping == .unspecified ? .department : request.grouping, from: from,
       to: to, department: try Caller.visibleDepartment(asked: request.departmentID),
-      region: request.regionCode)
+      region: try Caller.visibleRegion(asked: request.regionCode))
     let rows = try await service.read { try await Self.figures(selection, on: $0) }
     return .with { $0.rows = rows }
   }
