@@ -88,6 +88,18 @@ struct DistrictDataTests {
         }
         #expect((cursor ?? 0) > 0)
 
+        // The city's supervisors see how far behind the district's feed is.
+        let supervisor = TestKeys.token(.supervisor, deployment: Self.city)
+        try await ServiceClient.with(
+          host: "127.0.0.1", port: supervision.port, token: supervisor
+        ) { connection in
+          let lags = try await SupervisionClient(wrapping: connection).listFeedLags(.init()).lags
+          let district = try #require(lags.first { $0.subscription == "intake@test-deployment" })
+          #expect(district.deployment == TestKeys.deployment && district.regionCode == "410902")
+          #expect(district.eventsBehind == 0 && district.parkedEvents == 0)
+          #expect(lags.contains { $0.subscription == "catalog" && $0.deployment.isEmpty })
+        }
+
         // The district reads its own region back through the city's contract [数据回流],
         // with its link token, and nothing of another region.
         let link = TestKeys.token(

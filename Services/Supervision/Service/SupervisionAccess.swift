@@ -20,6 +20,7 @@ enum SupervisionAccess {
       [
         M.RecordManualEntry.descriptor, M.JudgeManualEntry.descriptor, M.DecideAppeal.descriptor,
         M.UpdateRule.descriptor, M.SetScoreModel.descriptor, M.GetMonthlyReport.descriptor,
+        M.ListFeedLags.descriptor,
       ])
     // A district reads its own region's cases and figures back from its city [数据回流].
     policy.allow(

@@ -266,6 +266,19 @@ public enum Hall_Supervision_V1_SupervisionService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListFeedLags" metadata.
+        public enum ListFeedLags: Sendable {
+            /// Request type for "ListFeedLags".
+            public typealias Input = Hall_Supervision_V1_ListFeedLagsRequest
+            /// Response type for "ListFeedLags".
+            public typealias Output = Hall_Supervision_V1_ListFeedLagsResponse
+            /// Descriptor for "ListFeedLags".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "hall.supervision.v1.SupervisionService"),
+                method: "ListFeedLags",
+                type: .unary
+            )
+        }
         /// Namespace for "ReportCases" metadata.
         public enum ReportCases: Sendable {
             /// Request type for "ReportCases".
@@ -335,6 +348,7 @@ public enum Hall_Supervision_V1_SupervisionService: Sendable {
             SetScoreModel.descriptor,
             GetFigures.descriptor,
             GetMonthlyReport.descriptor,
+            ListFeedLags.descriptor,
             ReportCases.descriptor,
             ImportCases.descriptor,
             ExportCases.descriptor,
@@ -594,6 +608,26 @@ extension Hall_Supervision_V1_SupervisionService {
             request: GRPCCore.StreamingServerRequest<Hall_Supervision_V1_GetMonthlyReportRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Hall_Supervision_V1_GetMonthlyReportResponse>
+
+        /// Handle the "ListFeedLags" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+        /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+        /// > district whose data is late shows here. Supervisors only.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Hall_Supervision_V1_ListFeedLagsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Hall_Supervision_V1_ListFeedLagsResponse` messages.
+        func listFeedLags(
+            request: GRPCCore.StreamingServerRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Hall_Supervision_V1_ListFeedLagsResponse>
 
         /// Handle the "ReportCases" method.
         ///
@@ -894,6 +928,26 @@ extension Hall_Supervision_V1_SupervisionService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Hall_Supervision_V1_GetMonthlyReportResponse>
 
+        /// Handle the "ListFeedLags" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+        /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+        /// > district whose data is late shows here. Supervisors only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Hall_Supervision_V1_ListFeedLagsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Hall_Supervision_V1_ListFeedLagsResponse` message.
+        func listFeedLags(
+            request: GRPCCore.ServerRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Hall_Supervision_V1_ListFeedLagsResponse>
+
         /// Handle the "ReportCases" method.
         ///
         /// > Source IDL Documentation:
@@ -1191,6 +1245,26 @@ extension Hall_Supervision_V1_SupervisionService {
             context: GRPCCore.ServerContext
         ) async throws -> Hall_Supervision_V1_GetMonthlyReportResponse
 
+        /// Handle the "ListFeedLags" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+        /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+        /// > district whose data is late shows here. Supervisors only.
+        ///
+        /// - Parameters:
+        ///   - request: A `Hall_Supervision_V1_ListFeedLagsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Hall_Supervision_V1_ListFeedLagsResponse` to respond with.
+        func listFeedLags(
+            request: Hall_Supervision_V1_ListFeedLagsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Hall_Supervision_V1_ListFeedLagsResponse
+
         /// Handle the "ReportCases" method.
         ///
         /// > Source IDL Documentation:
@@ -1423,6 +1497,17 @@ extension Hall_Supervision_V1_SupervisionService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Hall_Supervision_V1_SupervisionService.Method.ListFeedLags.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Supervision_V1_ListFeedLagsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Hall_Supervision_V1_ListFeedLagsResponse>(),
+            handler: { request, context in
+                try await self.listFeedLags(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Hall_Supervision_V1_SupervisionService.Method.ReportCases.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Supervision_V1_ReportCasesRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Hall_Supervision_V1_ReportCasesResponse>(),
@@ -1631,6 +1716,17 @@ extension Hall_Supervision_V1_SupervisionService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Hall_Supervision_V1_GetMonthlyReportResponse> {
         let response = try await self.getMonthlyReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listFeedLags(
+        request: GRPCCore.StreamingServerRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Hall_Supervision_V1_ListFeedLagsResponse> {
+        let response = try await self.listFeedLags(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1873,6 +1969,19 @@ extension Hall_Supervision_V1_SupervisionService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Hall_Supervision_V1_GetMonthlyReportResponse> {
         return GRPCCore.ServerResponse<Hall_Supervision_V1_GetMonthlyReportResponse>(
             message: try await self.getMonthlyReport(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listFeedLags(
+        request: GRPCCore.ServerRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Hall_Supervision_V1_ListFeedLagsResponse> {
+        return GRPCCore.ServerResponse<Hall_Supervision_V1_ListFeedLagsResponse>(
+            message: try await self.listFeedLags(
                 request: request.message,
                 context: context
             ),
@@ -2245,6 +2354,31 @@ extension Hall_Supervision_V1_SupervisionService {
             deserializer: some GRPCCore.MessageDeserializer<Hall_Supervision_V1_GetMonthlyReportResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Supervision_V1_GetMonthlyReportResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListFeedLags" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+        /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+        /// > district whose data is late shows here. Supervisors only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Hall_Supervision_V1_ListFeedLagsRequest` message.
+        ///   - serializer: A serializer for `Hall_Supervision_V1_ListFeedLagsRequest` messages.
+        ///   - deserializer: A deserializer for `Hall_Supervision_V1_ListFeedLagsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listFeedLags<Result>(
+            request: GRPCCore.ClientRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Hall_Supervision_V1_ListFeedLagsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Hall_Supervision_V1_ListFeedLagsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Supervision_V1_ListFeedLagsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "ReportCases" method.
@@ -2814,6 +2948,42 @@ extension Hall_Supervision_V1_SupervisionService {
             )
         }
 
+        /// Call the "ListFeedLags" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+        /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+        /// > district whose data is late shows here. Supervisors only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Hall_Supervision_V1_ListFeedLagsRequest` message.
+        ///   - serializer: A serializer for `Hall_Supervision_V1_ListFeedLagsRequest` messages.
+        ///   - deserializer: A deserializer for `Hall_Supervision_V1_ListFeedLagsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listFeedLags<Result>(
+            request: GRPCCore.ClientRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Hall_Supervision_V1_ListFeedLagsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Hall_Supervision_V1_ListFeedLagsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Supervision_V1_ListFeedLagsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Hall_Supervision_V1_SupervisionService.Method.ListFeedLags.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "ReportCases" method.
         ///
         /// > Source IDL Documentation:
@@ -3333,6 +3503,37 @@ extension Hall_Supervision_V1_SupervisionService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Hall_Supervision_V1_GetMonthlyReportRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Supervision_V1_GetMonthlyReportResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListFeedLags" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+    /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+    /// > district whose data is late shows here. Supervisors only.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Hall_Supervision_V1_ListFeedLagsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listFeedLags<Result>(
+        request: GRPCCore.ClientRequest<Hall_Supervision_V1_ListFeedLagsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Supervision_V1_ListFeedLagsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listFeedLags(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Hall_Supervision_V1_ListFeedLagsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Supervision_V1_ListFeedLagsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3895,6 +4096,41 @@ extension Hall_Supervision_V1_SupervisionService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getMonthlyReport(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListFeedLags" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The feeds supervision follows and how far behind each is (FED-3): this deployment's
+    /// > catalog, intake and rating, and in a city each district's intake and rating, so that a
+    /// > district whose data is late shows here. Supervisors only.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listFeedLags<Result>(
+        _ message: Hall_Supervision_V1_ListFeedLagsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Supervision_V1_ListFeedLagsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Hall_Supervision_V1_ListFeedLagsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listFeedLags(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -669,6 +669,58 @@ public nonisolated struct Hall_Supervision_V1_ExportResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Hall_Supervision_V1_ListFeedLagsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One feed supervision follows.
+public nonisolated struct Hall_Supervision_V1_FeedLag: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The cursor's name: "intake" for this deployment's intake, "intake@hualong-district"
+  /// for a district's.
+  public var subscription: String = String()
+
+  /// The district it comes from, and its region; empty for this deployment's own feeds.
+  public var deployment: String = String()
+
+  public var regionCode: String = String()
+
+  /// Events the producer has that supervision has not applied yet, as of the last message
+  /// it received.
+  public var eventsBehind: Int64 = 0
+
+  /// Seconds since the newest applied event was made, while behind; 0 when caught up.
+  public var secondsBehind: Double = 0
+
+  /// Events set aside because they could not be applied (REL-2).
+  public var parkedEvents: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Hall_Supervision_V1_ListFeedLagsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var lags: [Hall_Supervision_V1_FeedLag] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "hall.supervision.v1"
@@ -1755,6 +1807,110 @@ nonisolated extension Hall_Supervision_V1_ExportResponse: SwiftProtobuf.Message,
   public static func ==(lhs: Hall_Supervision_V1_ExportResponse, rhs: Hall_Supervision_V1_ExportResponse) -> Bool {
     if lhs.csv != rhs.csv {return false}
     if lhs.rows != rhs.rows {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hall_Supervision_V1_ListFeedLagsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFeedLagsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hall_Supervision_V1_ListFeedLagsRequest, rhs: Hall_Supervision_V1_ListFeedLagsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hall_Supervision_V1_FeedLag: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FeedLag"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}subscription\0\u{1}deployment\0\u{3}region_code\0\u{3}events_behind\0\u{3}seconds_behind\0\u{3}parked_events\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.subscription) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.deployment) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.regionCode) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.eventsBehind) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.secondsBehind) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.parkedEvents) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.subscription.isEmpty {
+      try visitor.visitSingularStringField(value: self.subscription, fieldNumber: 1)
+    }
+    if !self.deployment.isEmpty {
+      try visitor.visitSingularStringField(value: self.deployment, fieldNumber: 2)
+    }
+    if !self.regionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.regionCode, fieldNumber: 3)
+    }
+    if self.eventsBehind != 0 {
+      try visitor.visitSingularInt64Field(value: self.eventsBehind, fieldNumber: 4)
+    }
+    if self.secondsBehind.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.secondsBehind, fieldNumber: 5)
+    }
+    if self.parkedEvents != 0 {
+      try visitor.visitSingularInt64Field(value: self.parkedEvents, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hall_Supervision_V1_FeedLag, rhs: Hall_Supervision_V1_FeedLag) -> Bool {
+    if lhs.subscription != rhs.subscription {return false}
+    if lhs.deployment != rhs.deployment {return false}
+    if lhs.regionCode != rhs.regionCode {return false}
+    if lhs.eventsBehind != rhs.eventsBehind {return false}
+    if lhs.secondsBehind != rhs.secondsBehind {return false}
+    if lhs.parkedEvents != rhs.parkedEvents {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hall_Supervision_V1_ListFeedLagsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFeedLagsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lags\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.lags) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.lags.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lags, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hall_Supervision_V1_ListFeedLagsResponse, rhs: Hall_Supervision_V1_ListFeedLagsResponse) -> Bool {
+    if lhs.lags != rhs.lags {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

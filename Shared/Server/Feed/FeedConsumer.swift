@@ -406,6 +406,18 @@ public final class FeedConsumer: Service {
       """, logger: logger)
   }
 
+  /// Every subscription of this service's schema, by name, with its lag as stored.
+  public static func lags(client: PostgresClient) async throws -> [(String, ConsumerLag)] {
+    let names = try await client.query(
+      "SELECT subscription FROM consumer_cursors ORDER BY subscription"
+    ).collect().map { try $0.decode(String.self) }
+    var lags: [(String, ConsumerLag)] = []
+    for name in names {
+      if let lag = try await lag(of: name, client: client) { lags.append((name, lag)) }
+    }
+    return lags
+  }
+
   /// The consumer's lag as stored: in events, and in seconds since the newest applied event.
   public static func lag(of subscription: String, client: PostgresClient) async throws
     -> ConsumerLag?
