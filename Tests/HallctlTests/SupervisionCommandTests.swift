@@ -266,6 +266,9 @@ struct SupervisionCommandTests {
         Tokens.supervisor, ["supervision", "figures", "--by", "department"] + period)
       #expect(table.out.contains("scjg") && table.out.contains("INTEGRITY 1"))
 
+      let lags = try await hall.run(Tokens.supervisor, ["supervision", "lags"])
+      #expect(lags.out.contains("intake") && lags.out.contains("events behind"))
+
       let anomalies = try await hall.run(
         Tokens.supervisor, ["supervision", "export", "anomalies"] + period)
       #expect(anomalies.out.hasPrefix("id,rule_code,category"))

@@ -18,6 +18,7 @@ struct SupervisionCommand: AsyncParsableCommand {
       SupervisionScoreModelCommand.self, SupervisionFiguresCommand.self,
       SupervisionReportCommand.self, SupervisionImportCommand.self,
       SupervisionReportCasesCommand.self, SupervisionExportCommand.self,
+      SupervisionLagsCommand.self,
     ])
 }
 

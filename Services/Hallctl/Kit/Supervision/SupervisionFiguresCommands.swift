@@ -113,3 +113,32 @@ struct SupervisionReportCommand: AsyncParsableCommand {
     }
   }
 }
+
+struct SupervisionLagsCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lags",
+    abstract: "How far behind each feed supervision follows is, a district's included.",
+    discussion: """
+      Needs a supervisor's token. One line per feed: this deployment's catalog, intake and \
+      rating, and in a city each district's intake and rating (`intake@hualong-district`), \
+      with the events it has not applied yet, the age of the newest applied event while \
+      behind, and the events parked because they could not be applied.
+
+      Example: hallctl supervision lags
+      """)
+
+  @OptionGroup var connection: SupervisionConnection
+
+  func run() async throws {
+    try await connection.show({ try await $0.listFeedLags(.init()) }) {
+      Output.table(
+        ["feed", "district", "region", "events behind", "seconds behind", "parked"],
+        $0.lags.map {
+          [
+            $0.subscription, $0.deployment, $0.regionCode, "\($0.eventsBehind)",
+            String(format: "%.1f", $0.secondsBehind), "\($0.parkedEvents)",
+          ]
+        })
+    }
+  }
+}
