@@ -4,6 +4,7 @@
 #
 #   deploy/run-local.sh          build, start everything, load the demo data, keep running
 #   deploy/run-local.sh stop     stop the services and the database
+#   deploy/run-local.sh network  a city and two districts instead (deploy/local-network.sh)
 #
 # State lives in .hall/ (ignored by git): the cluster, the signing key, tokens, logs.
 set -euo pipefail
@@ -28,6 +29,11 @@ stop_services() {
     rm -f "$pidfile"
   done
 }
+
+if [ "${1:-}" = network ]; then
+  shift
+  exec "$root/deploy/local-network.sh" "$@"
+fi
 
 if [ "${1:-}" = stop ]; then
   stop_services
