@@ -34,24 +34,36 @@ struct SupervisionFixture {
 
   static func with(_ body: (SupervisionFixture) async throws -> Void) async throws {
     try await IntakeFixture.with { hall in
-      // Rating and supervision consume each other's feeds: supervision's port is chosen first.
-      // Timer passes are the tests' own (`pass(at:)`).
-      let supervisionPort = try freePort()
-      try await hall.withRating(supervisionPort: supervisionPort) { ratingService in
-        try await hall.withSupervision(
-          rating: ratingService, port: supervisionPort, timerIntervalSeconds: 3600
-        ) { supervisionService in
-          try await ServiceClient.with(host: "127.0.0.1", port: ratingService.port, token: nil) {
-            ratingConnection in
-            try await ServiceClient.with(
-              host: "127.0.0.1", port: supervisionService.port, token: nil
-            ) { connection in
-              let fixture = SupervisionFixture(
-                hall: hall, rating: RatingClient(wrapping: ratingConnection),
-                supervision: SupervisionClient(wrapping: connection),
-                supervisionService: supervisionService)
-              try await body(fixture)
-            }
+      // Rating and supervision consume each other's feeds: supervision's port is chosen first,
+      // and chosen again in the rare case another listener of the test process took it
+      // meanwhile (the body has not run then). Timer passes are the tests' own (`pass(at:)`).
+      for attempt in 1... {
+        do {
+          return try await with(hall, supervisionPort: try freePort(), body)
+        } catch  where attempt < 3 && "\(error)".contains("Address already in use") {
+          continue
+        }
+      }
+    }
+  }
+
+  private static func with(
+    _ hall: IntakeFixture, supervisionPort: Int, _ body: (SupervisionFixture) async throws -> Void
+  ) async throws {
+    try await hall.withRating(supervisionPort: supervisionPort) { ratingService in
+      try await hall.withSupervision(
+        rating: ratingService, port: supervisionPort, timerIntervalSeconds: 3600
+      ) { supervisionService in
+        try await ServiceClient.with(host: "127.0.0.1", port: ratingService.port, token: nil) {
+          ratingConnection in
+          try await ServiceClient.with(
+            host: "127.0.0.1", port: supervisionService.port, token: nil
+          ) { connection in
+            let fixture = SupervisionFixture(
+              hall: hall, rating: RatingClient(wrapping: ratingConnection),
+              supervision: SupervisionClient(wrapping: connection),
+              supervisionService: supervisionService)
+            try await body(fixture)
           }
         }
       }

@@ -55,9 +55,16 @@ public final class MetricsEndpoint: Service, Sendable {
     let actual = channel.localAddress?.port ?? port
     resolve(.success(actual))
     logger.info("metrics", metadata: ["host": "\(host)", "port": "\(actual)", "path": "/metrics"])
-    try await withGracefulShutdownHandler {
-      try await channel.closeFuture.get()
-    } onGracefulShutdown: {
+    // Closed by the group's graceful shutdown, or by its cancellation when another peer
+    // failed (a listener whose port is taken): a close future alone waits through
+    // cancellation, and the service would never stop.
+    try await withTaskCancellationHandler {
+      try await withGracefulShutdownHandler {
+        try await channel.closeFuture.get()
+      } onGracefulShutdown: {
+        channel.close(promise: nil)
+      }
+    } onCancel: {
       channel.close(promise: nil)
     }
   }
