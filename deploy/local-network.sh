@@ -20,11 +20,14 @@ services=(catalog intake rating supervision)
 deployments=(puyang-city hualong-district qingfeng-county)
 declare -A level=([puyang-city]=city [hualong-district]=district [qingfeng-county]=district)
 declare -A region=([puyang-city]=410900 [hualong-district]=410902 [qingfeng-county]=410922)
-# Listeners at <base>1 … <base>4 in the order of `services`; metrics 10 000 above each.
+# Listeners at <base>1 … <base>4 in the order of `services`; metrics at 9161 … 9184, below
+# the ephemeral ports (32768 and up) that outgoing connections take.
 declare -A base=([puyang-city]=5006 [hualong-district]=5007 [qingfeng-county]=5008)
 port() { # deployment service
   local i
-  for i in "${!services[@]}"; do [ "${services[$i]}" = "$2" ] && echo "${base[$1]}$((i + 1))"; done
+  for i in "${!services[@]}"; do
+    if [ "${services[$i]}" = "$2" ]; then echo "${base[$1]}$((i + 1))"; fi
+  done
 }
 
 stop_services() {
@@ -111,7 +114,7 @@ start_service() { # deployment service
   local d=$1 s=$2 p
   p=$(port "$d" "$s")
   local connections=10
-  [ "${level[$d]}/$s" = city/supervision ] && connections=24
+  if [ "${level[$d]}/$s" = city/supervision ]; then connections=24; fi
   HALL_DEPLOYMENT=$d HALL_LEVEL=${level[$d]} HALL_REGION_CODE=${region[$d]} \
     HALL_NETWORK_FILE="$state/$d/network.json" HALL_LINK_TOKEN_FILE="$state/$d/keys/link.token" \
     HALL_SERVICE_TOKEN_FILE="$state/$d/keys/$s.token" \
@@ -119,7 +122,7 @@ start_service() { # deployment service
     HALL_CATALOG_ADDR=127.0.0.1:$(port "$d" catalog) HALL_INTAKE_ADDR=127.0.0.1:$(port "$d" intake) \
     HALL_RATING_ADDR=127.0.0.1:$(port "$d" rating) \
     HALL_SUPERVISION_ADDR=127.0.0.1:$(port "$d" supervision) \
-    HALL_LISTEN_PORT=$p HALL_METRICS_PORT=$((p + 10000)) \
+    HALL_LISTEN_PORT=$p HALL_METRICS_PORT=$((p - 50000 + 9100)) \
     HALL_DB_PORT=$HALL_PG_PORT HALL_DB_NAME="hall_${d//-/_}" \
     HALL_DB_PASSWORD_FILE="$secrets/hall_$s.password" HALL_DB_MAX_CONNECTIONS=$connections \
     HALL_TLS_CERT_FILE="$tls/$d-$s.pem" HALL_TLS_KEY_FILE="$tls/$d-$s.key" \

@@ -127,7 +127,15 @@ public final class ServiceApp: Service {
     health.setServing(true)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
       tasks.addTask { try await group.run() }
-      let port = try await listeningPort()
+      let port: Int
+      do {
+        port = try await listeningPort()
+      } catch {
+        // The listener never bound because a peer failed (the port taken, a worker that
+        // could not start): that failure, not "no listening address", is the reason.
+        try await tasks.next()
+        throw error
+      }
       logger.info("serving", metadata: ["service": "\(definition.name)", "port": "\(port)"])
       try await tasks.next()
     }
