@@ -30,17 +30,8 @@ port() { # deployment service
   done
 }
 
-stop_services() {
-  for pidfile in "$state"/run/*.pid; do
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-    rm -f "$pidfile"
-  done
-}
+source "$root/deploy/processes.sh"
+stop_services() { stop_pids "$state/run"; }
 
 if [ "${1:-}" = stop ]; then
   stop_services
@@ -129,14 +120,7 @@ start_service() { # deployment service
     HALL_TLS_CA_FILE="$tls/ca.pem" HALL_DB_CA_FILE="$tls/ca.pem" \
     nohup "$bin/hall-$s" >>"$state/logs/$d-$s.log" 2>&1 &
   echo $! >"$state/run/$d-$s.pid"
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then return 0; fi
-    kill -0 "$(cat "$state/run/$d-$s.pid")" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "hall-$s of $d did not start; see $state/logs/$d-$s.log" >&2
-  tail -n 20 "$state/logs/$d-$s.log" >&2
-  exit 1
+  wait_listening "$p" "$state/run/$d-$s.pid" "$state/logs/$d-$s.log" "hall-$s of $d"
 }
 echo "== services"
 for d in "${deployments[@]}"; do

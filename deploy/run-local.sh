@@ -7,6 +7,7 @@
 #   deploy/run-local.sh network  a city and two districts instead (deploy/local-network.sh)
 #
 # State lives in .hall/ (ignored by git): the cluster, the signing key, tokens, logs.
+# HALL_BUILD_CONFIG=debug uses a debug build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,17 +19,8 @@ rating_port=${HALL_RATING_PORT:-50053}
 supervision_port=${HALL_SUPERVISION_PORT:-50054}
 deployment=${HALL_DEPLOYMENT:-hualong-district}
 
-stop_services() {
-  for pidfile in "$state"/run/*.pid; do
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-    rm -f "$pidfile"
-  done
-}
+source "$root/deploy/processes.sh"
+stop_services() { stop_pids "$state/run"; }
 
 if [ "${1:-}" = network ]; then
   shift
@@ -43,14 +35,12 @@ fi
 
 "$root/deploy/install-toolchain-deps.sh"
 mkdir -p "$state/run" "$state/logs" "$state/keys"
-echo "== building (first build takes several minutes)"
-swift build -c release --product hall-catalog
-swift build -c release --product hall-intake
-swift build -c release --product hall-rating
-swift build -c release --product hall-supervision
-swift build -c release --product hallctl
-swift build -c release --product hall-demo
-bin=$(swift build -c release --show-bin-path)
+config=${HALL_BUILD_CONFIG:-release}
+echo "== building ($config; a first release build takes several minutes)"
+for product in hall-catalog hall-intake hall-rating hall-supervision hallctl hall-demo; do
+  swift build -c "$config" --product "$product"
+done
+bin=$(swift build -c "$config" --show-bin-path)
 
 # TLS on every listener and link (SEC-4): the deployment's own certificate authority, made
 # once; a certificate for each service and for the database, issued again at each start.
@@ -94,14 +84,7 @@ start_service() { # name port
     HALL_TLS_CA_FILE="$tls/ca.pem" HALL_DB_CA_FILE="$tls/ca.pem" \
     nohup "$bin/hall-$name" >>"$state/logs/$name.log" 2>&1 &
   echo $! >"$state/run/$name.pid"
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    kill -0 "$(cat "$state/run/$name.pid")" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "hall-$name did not start; see $state/logs/$name.log" >&2
-  tail -n 20 "$state/logs/$name.log" >&2
-  exit 1
+  wait_listening "$port" "$state/run/$name.pid" "$state/logs/$name.log" "hall-$name"
 }
 echo "== services"
 start_service catalog "$catalog_port"

@@ -17,22 +17,6 @@ struct CityCatalogTests {
   static let district = "hualong-district"
   static let city = TestKeys.deployment
 
-  /// Writes a network file and returns its path.
-  static func networkFile(_ network: [String: Any], in folder: URL) throws -> String {
-    let file = folder.appendingPathComponent("network-\(UUID().uuidString).json")
-    try JSONSerialization.data(withJSONObject: network).write(to: file)
-    return file.path
-  }
-
-  static func neighbour(
-    _ name: String, level: String, region: String, addresses: [String: String] = [:]
-  ) -> [String: Any] {
-    [
-      "name": name, "level": level, "region_code": region, "public_key": TestKeys.publicKey,
-      "addresses": addresses,
-    ]
-  }
-
   /// Polls `read` until it gives a value, for at most ten seconds.
   func eventually<Value>(_ read: () async throws -> Value?) async throws -> Value {
     for _ in 0..<100 {
@@ -44,18 +28,18 @@ struct CityCatalogTests {
 
   @Test("the city's items, versions, departments and calendar reach the district as the city's")
   func follows() async throws {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("hall-fed2-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let cityOptions = [
-      "LEVEL": "city", "REGION_CODE": "410900",
-      "NETWORK_FILE": try Self.networkFile(
-        ["children": [Self.neighbour(Self.district, level: "district", region: "410902")]],
-        in: folder),
-    ]
-    let city = try await TestService.start(CatalogService.Catalog.definition, options: cityOptions)
-    defer { Task { try? await city.stop() } }
+    let cityNetwork = try TestNetwork.file([
+      "children": [TestNetwork.neighbour(Self.district, level: "district", region: "410902")]
+    ])
+    defer { try? FileManager.default.removeItem(atPath: cityNetwork) }
+    let cityOptions = ["LEVEL": "city", "REGION_CODE": "410900", "NETWORK_FILE": cityNetwork]
+    try await TestService.with(CatalogService.Catalog.definition, options: cityOptions) { city in
+      try await follow(city)
+    }
+  }
+
+  /// The district's side, while `city` runs.
+  private func follow(_ city: TestService) async throws {
     try await ServiceClient.with(
       host: "127.0.0.1", port: city.port, token: TestKeys.token(.catalogAdmin)
     ) { cityClient in
@@ -65,14 +49,14 @@ struct CityCatalogTests {
       try await cityAdmin.seedReferences()
       try await cityAdmin.publish("PY-SCJG-001", validSpec())
 
+      let districtNetwork = try TestNetwork.file([
+        "parent": TestNetwork.neighbour(
+          Self.city, level: "city", region: "410900",
+          addresses: ["catalog": "127.0.0.1:\(city.port)"])
+      ])
+      defer { try? FileManager.default.removeItem(atPath: districtNetwork) }
       let districtOptions = [
-        "LEVEL": "district", "REGION_CODE": "410902",
-        "NETWORK_FILE": try Self.networkFile(
-          [
-            "parent": Self.neighbour(
-              Self.city, level: "city", region: "410900",
-              addresses: ["catalog": "127.0.0.1:\(city.port)"])
-          ], in: folder),
+        "LEVEL": "district", "REGION_CODE": "410902", "NETWORK_FILE": districtNetwork,
         "LINK_TOKEN": TestKeys.token(
           .districtLink, subject: Self.district, deployment: Self.district),
       ]

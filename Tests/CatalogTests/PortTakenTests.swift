@@ -10,7 +10,7 @@ import Testing
 struct PortTakenTests {
   @Test("start fails with the bind error, within seconds", .timeLimit(.minutes(1)))
   func portTaken() async throws {
-    try await TestService.with(CatalogService.Catalog.definition) { first in
+    _ = try await TestService.with(CatalogService.Catalog.definition) { first in
       await #expect(throws: (any Error).self) {
         try await TestService.with(CatalogService.Catalog.definition, port: first.port) { _ in }
       }

@@ -19,27 +19,11 @@ import Testing
 struct DistrictDataTests {
   static let city = "puyang-city"
 
-  static func networkFile(_ network: [String: Any]) throws -> String {
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("hall-network-\(UUID().uuidString).json")
-    try JSONSerialization.data(withJSONObject: network).write(to: file)
-    return file.path
-  }
-
-  static func neighbour(
-    _ name: String, level: String, region: String, addresses: [String: String] = [:]
-  ) -> [String: Any] {
-    [
-      "name": name, "level": level, "region_code": region, "public_key": TestKeys.publicKey,
-      "addresses": addresses,
-    ]
-  }
-
   @Test("a district's accepted case reaches the city's supervision, in the district's region")
   func caseGoesUp() async throws {
     // The district (the fixture's hall, deployment TestKeys.deployment) below Puyang.
-    let districtNetwork = try Self.networkFile([
-      "parent": Self.neighbour(Self.city, level: "city", region: "410900")
+    let districtNetwork = try TestNetwork.file([
+      "parent": TestNetwork.neighbour(Self.city, level: "city", region: "410900")
     ])
     defer { try? FileManager.default.removeItem(atPath: districtNetwork) }
     let districtOptions = [
@@ -50,9 +34,9 @@ struct DistrictDataTests {
       #expect(kase.caseNumber.hasPrefix("410902-\(IntakeFixture.promisedItem)-"))
       _ = try await hall.accept(kase)
 
-      let cityNetwork = try Self.networkFile([
+      let cityNetwork = try TestNetwork.file([
         "children": [
-          Self.neighbour(
+          TestNetwork.neighbour(
             TestKeys.deployment, level: "district", region: "410902",
             addresses: ["intake": "127.0.0.1:\(hall.intakeService.port)"])
         ]
