@@ -241,7 +241,7 @@ let package = Package(
       name: "CatalogTests",
       dependencies: [
         "CatalogService", "HallTestSupport", "HallContracts", "HallAuth", "HallServer",
-        "HallDatabase", grpcCore, grpcHTTP2, protobuf, logging, crypto,
+        "HallDatabase", grpcCore, grpcHTTP2, protobuf, logging, crypto, postgres,
       ],
       path: "Tests/CatalogTests",
       swiftSettings: strictSettings),

@@ -109,7 +109,7 @@ public final class ServiceApp: Service {
     let server = GRPCServer(
       transport: transport,
       services: parts.handlers + [
-        health, EventFeedService(feed: feed, childrenMayRead: definition.name == "catalog"),
+        health, EventFeedService(feed: feed, childrenMayRead: definition.feedFollowedDown),
       ],
       interceptors: try interceptors())
     // Stopped in reverse order: the server drains first, then the sequencer, then workers.

@@ -17,6 +17,9 @@ public struct ServiceDefinition: Sendable {
   /// Methods that take requests larger than 4 MiB, with their limit (at most
   /// ``ServiceApp/transportPayloadLimit``).
   public var largeRequests: [MethodDescriptor: Int]
+  /// Whether the deployments below this one may follow its feed (the catalog's, FED-2); the
+  /// deployment above reads every feed (FED-3).
+  public var feedFollowedDown: Bool
   /// Builds the handlers and workers from the service's one context; runs after
   /// migrations, so it may seed data.
   public var make: @Sendable (ServiceContext) async throws -> ServiceParts
@@ -24,7 +27,7 @@ public struct ServiceDefinition: Sendable {
   public init(
     name: String, summary: String, migrations: [Migration], policy: AccessPolicy,
     rpcServiceNames: [String],
-    largeRequests: [MethodDescriptor: Int] = [:],
+    largeRequests: [MethodDescriptor: Int] = [:], feedFollowedDown: Bool = false,
     make: @escaping @Sendable (ServiceContext) async throws -> ServiceParts
   ) {
     self.name = name
@@ -33,6 +36,7 @@ public struct ServiceDefinition: Sendable {
     self.policy = policy
     self.rpcServiceNames = rpcServiceNames
     self.largeRequests = largeRequests
+    self.feedFollowedDown = feedFollowedDown
     self.make = make
   }
 }

@@ -2,6 +2,9 @@ import Foundation
 import GRPCCore
 import HallAuth
 import HallContracts
+import HallDatabase
+import Logging
+import PostgresNIO
 import HallServer
 import HallTestSupport
 import SwiftProtobuf
@@ -117,6 +120,58 @@ struct CityCatalogTests {
           #expect(cancelled.latestVersion.version == 2 && cancelled.latestVersion.cancels)
         }
       }
+    }
+  }
+
+  @Test("a record from the city that breaks the catalog's rules is refused, and nothing is taken")
+  func badRecordsRefused() async throws {
+    try await TestService.with(CatalogService.Catalog.definition) { district in
+      let city = CityCatalog(owner: Self.city)
+      func event(_ type: CatalogEvent, _ payload: some SwiftProtobuf.Message) throws
+        -> Hall_Events_V1_Event
+      {
+        try .with {
+          $0.type = type.rawValue
+          $0.payload = try Google_Protobuf_Any(message: payload)
+        }
+      }
+      let badDepartment = try event(
+        .departmentCreated,
+        Department.with {
+          $0.id = "py-scjg"
+          $0.name = "市场监管局"
+          $0.regionCode = "41-09"
+          $0.level = .city
+        })
+      let versionZero = try event(
+        .itemVersionPublished,
+        ItemVersion.with {
+          $0.itemCode = "PY-SCJG-001"
+          $0.version = 0
+          $0.spec = validSpec()
+        })
+      let unknownDepartment = try event(
+        .itemVersionPublished,
+        ItemVersion.with {
+          $0.itemCode = "PY-SCJG-002"
+          $0.version = 1
+          $0.spec = validSpec(department: "nowhere")
+        })
+      for bad in [badDepartment, versionZero, unknownDepartment] {
+        await #expect(throws: ServiceError.self, "\(bad.type)") {
+          try await district.database.withClient { client in
+            try await client.inTransaction(logger: .init(label: "test")) { db in
+              try await city.apply(bad, on: db)
+            }
+          }
+        }
+      }
+      let taken = try await district.database.withClient { client in
+        try await client.query(
+          "SELECT (SELECT count(*) FROM departments) + (SELECT count(*) FROM items)"
+        ).collect()[0].decode(Int64.self)
+      }
+      #expect(taken == 0)
     }
   }
 }

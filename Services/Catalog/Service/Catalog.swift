@@ -16,7 +16,8 @@ public enum Catalog: ServiceProgram {
         "The catalog service: items, guides, bundles, lists and the working calendar.",
       migrations: CatalogMigrations.all,
       policy: CatalogAccess.policy,
-      rpcServiceNames: [CatalogContract.descriptor.fullyQualifiedService]
+      rpcServiceNames: [CatalogContract.descriptor.fullyQualifiedService],
+      feedFollowedDown: true
     ) { context in
       let handlers = CatalogHandlers(service: context)
       try await handlers.seedCalendar()

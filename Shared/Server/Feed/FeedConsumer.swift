@@ -406,34 +406,40 @@ public final class FeedConsumer: Service {
       """, logger: logger)
   }
 
-  /// Every subscription of this service's schema, by name, with its lag as stored.
+  /// Every subscription of this service's schema, by name, with its lag as stored (one
+  /// statement, however many feeds a city's supervision follows).
   public static func lags(client: PostgresClient) async throws -> [(String, ConsumerLag)] {
-    let names = try await client.query(
-      "SELECT subscription FROM consumer_cursors ORDER BY subscription"
-    ).collect().map { try $0.decode(String.self) }
-    var lags: [(String, ConsumerLag)] = []
-    for name in names {
-      if let lag = try await lag(of: name, client: client) { lags.append((name, lag)) }
-    }
-    return lags
+    try await lags(only: "", client: client)
   }
 
   /// The consumer's lag as stored: in events, and in seconds since the newest applied event.
   public static func lag(of subscription: String, client: PostgresClient) async throws
     -> ConsumerLag?
   {
+    try await lags(only: subscription, client: client).first?.1
+  }
+
+  /// The lags of every subscription, or of `subscription` alone when it is not empty.
+  private static func lags(only subscription: String, client: PostgresClient) async throws
+    -> [(String, ConsumerLag)]
+  {
     let rows = try await client.query(
       """
-      SELECT cursor, head_cursor,
+      SELECT subscription, cursor, head_cursor,
         CASE WHEN head_cursor > cursor
           THEN extract(epoch FROM now() - last_event_at)::float8 ELSE 0 END,
         (SELECT count(*) FROM parked_events p WHERE p.subscription = c.subscription)
-      FROM consumer_cursors c WHERE subscription = \(subscription)
+      FROM consumer_cursors c WHERE \(subscription) = '' OR subscription = \(subscription)
+      ORDER BY subscription
       """
     ).collect()
-    guard let row = rows.first else { return nil }
-    let (cursor, head, seconds, parked) = try row.decode((Int64, Int64, Double?, Int64).self)
-    return ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0, parked: parked)
+    return try rows.map { row in
+      let (name, cursor, head, seconds, parked) = try row.decode(
+        (String, Int64, Int64, Double?, Int64).self)
+      return (
+        name, ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0, parked: parked)
+      )
+    }
   }
 }
 

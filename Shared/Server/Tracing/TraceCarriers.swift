@@ -7,7 +7,8 @@ public struct MetadataCarrier: Extractor, Injector {
   public init() {}
 
   public func extract(key: String, from carrier: Metadata) -> String? {
-    carrier[stringValues: key].first(where: { _ in true })
+    var values = carrier[stringValues: key].makeIterator()
+    return values.next()
   }
 
   public func inject(_ value: String, forKey key: String, into carrier: inout Metadata) {

@@ -24,29 +24,37 @@ struct CityCatalog {
     let at = event.occurredAt.date
     switch CatalogEvent(rawValue: event.type) {
     case .departmentCreated:
-      let department = try Department(serializedBytes: payload)
+      // What comes over the link is checked as a local call's would be: a bad record is
+      // refused here, and parked with the reason, rather than stored.
+      let department = try ListRules.department(try Department(serializedBytes: payload))
       guard try await ListStore(db: db).take(department, from: owner) else { return }
       try await Outbox.append(
         [CatalogEvent.departmentCreated.entry(department.id, department, at: at)], on: db)
     case .certificateCreated:
       let entry = try Certificate(serializedBytes: payload)
+      try ListRules.validate(entry)
       try await take(
         entry, .certificates, id: entry.id, name: entry.name, event: .certificateCreated, at: at,
         on: db)
     case .intermediaryServiceCreated:
       let entry = try IntermediaryService(serializedBytes: payload)
+      try ListRules.validate(entry)
       try await take(
         entry, .intermediaryServices, id: entry.id, name: entry.name,
         departmentID: entry.departmentID, event: .intermediaryServiceCreated, at: at, on: db)
     case .itemVersionPublished:
-      try await take(
-        try ItemVersion(serializedBytes: payload), Item.self, name: \.spec.name, on: db)
+      let version = try ItemVersion(serializedBytes: payload)
+      try ItemValidator.validateCode(version.itemCode, field: "item_code")
+      try ItemValidator.validate(version.spec, references: try await db.lists.references())
+      try await take(version, Item.self, name: \.spec.name, on: db)
     case .bundleVersionPublished:
-      try await take(
-        try BundleVersion(serializedBytes: payload), Hall_Catalog_V1_Bundle.self, name: \.spec.name,
-        on: db)
+      let version = try BundleVersion(serializedBytes: payload)
+      try ItemValidator.validateCode(version.bundleCode, field: "bundle_code")
+      try BundleRules.validate(version.spec, references: try await db.lists.references())
+      try await take(version, Hall_Catalog_V1_Bundle.self, name: \.spec.name, on: db)
     case .calendarYearPut:
       let year = try CalendarYearMessage(serializedBytes: payload)
+      _ = try CalendarConversions.library(year)
       try await CalendarStore(db: db).put(year)
       try await Outbox.append(
         [CatalogEvent.calendarYearPut.entry(String(year.year), year, at: at)], on: db)

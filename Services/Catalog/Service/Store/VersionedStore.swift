@@ -152,6 +152,11 @@ struct VersionedStore<Record: VersionedRecord>: Sendable {
     -> PostgresQuery?
   {
     let code = version.recordCode
+    guard version.version >= 1 else {
+      throw ServiceError.invalidArgument(
+        field: "version",
+        message: "\(owner)'s \(Record.kind) \(code) has version \(version.version)")
+    }
     let rows = try await db.prepared(
       statement(
         "SELECT owner, latest_version FROM \(tables.records) WHERE code = $1 FOR UPDATE", code))
