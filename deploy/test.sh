@@ -26,3 +26,5 @@ fi
 "$root/Tests/e2e/run.sh"
 # Faults: database restarts and SIGKILL under load, SIGTERM after a restart, junk input.
 "$root/Tests/faults/run.sh"
+# The network of halls: a city and two districts as deployments, one district cut off and healed.
+"$root/Tests/network/run.sh"

@@ -1,7 +1,8 @@
 # Shared by the scripts that run the built executables as separate processes: a Python
 # virtual environment with grpcio (test-only), a throw-away PostgreSQL cluster, a key pair,
-# and `start NAME PORT [VAR=VALUE…]` for a service. Source it after setting `root`.
-bin=$(swift build --show-bin-path)
+# and `start NAME PORT [VAR=VALUE…]` for a service. Source it after setting `root`. The
+# executables are the debug build's, or those in HALL_BIN when it is set.
+bin=${HALL_BIN:-$(swift build --show-bin-path)}
 for product in hall-catalog hall-intake hall-rating hall-supervision hallctl; do
   [ -x "$bin/$product" ] || { echo "missing $bin/$product: run swift build first" >&2; exit 1; }
 done
