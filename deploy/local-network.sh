@@ -83,8 +83,8 @@ for d in "${deployments[@]}"; do
   for s in "${services[@]}"; do mint "$d" service "hall-$s" >"$keys/$s.token"; done
 done
 
-# Each deployment's neighbours: the districts know the city's catalog; the city knows the
-# districts' intake and rating.
+# Each deployment's neighbours: the districts know the city's catalog and intake (for the
+# replies to the cases they pass up); the city knows the districts' intake and rating.
 neighbour() { # deployment, then service=port pairs
   local d=$1 addresses="" pair
   shift
@@ -95,7 +95,8 @@ neighbour() { # deployment, then service=port pairs
 children=""
 for d in hualong-district qingfeng-county; do
   children+="${children:+, }$(neighbour "$d" "intake=$(port "$d" intake)" "rating=$(port "$d" rating)")"
-  printf '{"parent": %s}\n' "$(neighbour puyang-city "catalog=$(port puyang-city catalog)")" \
+  printf '{"parent": %s}\n' "$(neighbour puyang-city "catalog=$(port puyang-city catalog)" \
+    "intake=$(port puyang-city intake)")" \
     >"$state/$d/network.json"
 done
 printf '{"children": [%s]}\n' "$children" >"$state/puyang-city/network.json"

@@ -38,16 +38,20 @@ extension Outbox {
     /// The trace the event continues (W3C Trace Context), when it is not the running one:
     /// a timer's card belongs to the trace of the case it judges.
     public var traceContext: [String: String]?
+    /// The one region whose deployment below may read the event, when it is addressed to
+    /// one (``EventFeedService``); nil for an event of the deployment's own.
+    public var audience: String?
 
     public init(
       type: String, aggregateID: String, payload: any SwiftProtobuf.Message, at occurredAt: Date,
-      traceContext: [String: String]? = nil
+      traceContext: [String: String]? = nil, audience: String? = nil
     ) {
       self.type = type
       self.aggregateID = aggregateID
       self.payload = payload
       self.occurredAt = occurredAt
       self.traceContext = traceContext
+      self.audience = audience
     }
   }
 
@@ -86,14 +90,15 @@ extension Outbox {
       statement.placeholder(entries.map(\.occurredAt)),
       statement.placeholder(traces.map { $0["traceparent"] ?? "" }),
       statement.placeholder(traces.map { $0["tracestate"] ?? "" }),
+      statement.placeholder(entries.map { $0.audience ?? "" }),
     ].joined(separator: ", ")
     statement.add(
       "appended",
       """
       INSERT INTO outbox (event_type, aggregate_id, payload_type, payload, occurred_at,
-        traceparent, tracestate)
-      SELECT t, a, p, b, o, nullif(tp, ''), nullif(ts, '')
-      FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, tp, ts, n)
+        traceparent, tracestate, audience)
+      SELECT t, a, p, b, o, nullif(tp, ''), nullif(ts, ''), nullif(r, '')
+      FROM unnest(\(arrays)) WITH ORDINALITY AS e(t, a, p, b, o, tp, ts, r, n)
       ORDER BY n
       """)
     statement.notifyOutbox()

@@ -76,9 +76,20 @@ public enum PlatformTables {
     "ALTER TABLE outbox ADD COLUMN traceparent text, ADD COLUMN tracestate text"
   ]
 
+  /// The platform tables' fourth step, for feeds between deployments: an event may be
+  /// addressed to one region, the only events of the feed a deployment below of that region
+  /// reads (FED-4: the city's reply to a case one district passed up is that district's
+  /// alone); a consumer notes when it last heard from its producer, so that a feed cut off
+  /// shows as silent rather than as caught up (FED-3).
+  public static let networkFeeds: [String] = [
+    "ALTER TABLE outbox ADD COLUMN audience text",
+    "CREATE INDEX outbox_audience ON outbox (audience, position) WHERE audience IS NOT NULL",
+    "ALTER TABLE consumer_cursors ADD COLUMN heard_at timestamptz",
+  ]
+
   /// Every step at once, for a schema made afresh outside a service (the feed's tests and
   /// benchmark).
   public static var allSteps: [String] {
-    statements + callerKeysAndParkedEvents + eventTraceContext
+    statements + callerKeysAndParkedEvents + eventTraceContext + networkFeeds
   }
 }

@@ -5,13 +5,17 @@ import HallAuth
 import HallContracts
 import HallServer
 import HallTestSupport
+import Logging
+import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 @testable import CatalogService
 
 /// FED-1, FED-2, SEC-1: a city takes the link tokens of the districts its network file
 /// declares, each signed with the district's own key. A district may follow the city's
-/// catalog feed and no other; a deployment the city was not told of is not let in.
+/// catalog feed whole and, of the others, only what is addressed to its region; a deployment
+/// the city was not told of is not let in.
 @Suite("Links between deployments (FED-1)")
 struct NetworkLinkTests {
   static let hualongKey = Curve25519.Signing.PrivateKey()
@@ -48,7 +52,7 @@ struct NetworkLinkTests {
     }
   }
 
-  @Test("a declared district follows the city's catalog feed, and no other feed of the city")
+  @Test("a declared district follows the city's catalog feed, and of the others its own events")
   func catalogOnly() async throws {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("hall-network-\(UUID().uuidString)")
@@ -66,10 +70,42 @@ struct NetworkLinkTests {
       let forged = try Self.link(Curve25519.Signing.PrivateKey(), issuer: "hualong-district")
       await expectRefusal(.unauthenticated) { try await follow(port: catalog.port, token: forged) }
     }
+    // Of the city's other feeds, the district reads only what is addressed to its region
+    // (FED-4: the city's replies to the cases it passed up).
     try await TestService.with(OutboxProducer.definition, options: options) { intake in
-      await expectRefusal(.permissionDenied, containing: "catalog feed only") {
-        try await follow(port: intake.port, token: hualong)
+      try await intake.database.withClient { client in
+        try await client.withConnection { connection in
+          let now = Date()
+          try await Outbox.append(
+            [
+              .init(
+                type: "intake.referral.replied", aggregateID: "410902-A", payload: note("A"),
+                at: now, audience: "410902"),
+              .init(
+                type: "intake.referral.replied", aggregateID: "410922-B", payload: note("B"),
+                at: now, audience: "410922"),
+              .init(type: "intake.case.accepted", aggregateID: "C", payload: note("C"), at: now),
+            ], on: connection, logger: Logger(label: "test"))
+        }
       }
+      let seen = try await ServiceClient.with(host: "127.0.0.1", port: intake.port, token: hualong)
+      { client in
+        try await Hall_Events_V1_EventFeed.Client(wrapping: client).subscribe(
+          .init(), options: .timeout(.seconds(20))
+        ) { response in
+          var seen: [String] = []
+          for try await message in response.messages {
+            if case .event(let event) = message.item { seen.append(event.aggregateID) }
+            if case .heartbeat(let beat) = message.item, beat.headCursor >= 3,
+              beat.cursor >= beat.headCursor
+            {
+              break
+            }
+          }
+          return seen
+        }
+      }
+      #expect(seen == ["410902-A"])
     }
   }
 
@@ -86,3 +122,6 @@ struct NetworkLinkTests {
     }
   }
 }
+
+/// A payload for events whose content the test does not read.
+private func note(_ text: String) -> Google_Protobuf_StringValue { .init(text) }

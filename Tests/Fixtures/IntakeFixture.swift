@@ -95,6 +95,13 @@ public struct IntakeFixture: Sendable {
   }
 
   public func seedCatalog() async throws {
+    try await Self.seed(catalog)
+    try await waitForReplica(items: 3, bundles: 1)
+  }
+
+  /// The fixture's catalog (two departments, a certificate, three items and a bundle) in
+  /// `catalog`: the hall's own, or a city's whose intake takes the cases it passes up.
+  public static func seed(_ catalog: CatalogClient) async throws {
     for (id, name) in [("scjg", "区市场监管局"), ("wjw", "区卫生健康委")] {
       _ = try await catalog.createDepartment(
         .with {
@@ -118,33 +125,39 @@ public struct IntakeFixture: Sendable {
           $0.issuingUnit = "医疗卫生机构"
         }
       })
-    try await publish(Self.promisedItem, Self.promisedSpec())
-    try await publish(Self.spotItem, Self.spotSpec())
-    try await publish(Self.healthItem, Self.healthSpec())
+    try await publish(promisedItem, promisedSpec(), on: catalog)
+    try await publish(spotItem, spotSpec(), on: catalog)
+    try await publish(healthItem, healthSpec(), on: catalog)
     _ = try await catalog.createBundle(
       .with {
         $0.requestID = "bundle"
-        $0.code = Self.bundle
+        $0.code = bundle
         $0.spec = .with {
           $0.name = "开办餐馆、饭店"
           $0.leadDepartmentID = "scjg"
-          $0.memberItemCodes = [Self.promisedItem, Self.healthItem]
+          $0.memberItemCodes = [promisedItem, healthItem]
           $0.description_p = "开餐馆一次办"
         }
       })
     _ = try await catalog.publishBundle(
       .with {
         $0.requestID = "bundle-publish"
-        $0.code = Self.bundle
+        $0.code = bundle
         $0.reason = .new
         $0.reasonNote = "新增"
       })
-    try await waitForReplica(items: 3, bundles: 1)
   }
 
   /// Creates and publishes an item, in force from `day` (today when nil).
   public func publish(
     _ code: String, _ spec: Hall_Catalog_V1_ItemSpec, from day: CivilDate? = nil
+  ) async throws {
+    try await Self.publish(code, spec, from: day, on: catalog)
+  }
+
+  static func publish(
+    _ code: String, _ spec: Hall_Catalog_V1_ItemSpec, from day: CivilDate? = nil,
+    on catalog: CatalogClient
   ) async throws {
     _ = try await catalog.createItem(
       .with {

@@ -81,6 +81,8 @@ struct DistrictDataTests {
           let district = try #require(lags.first { $0.subscription == "intake@test-deployment" })
           #expect(district.deployment == TestKeys.deployment && district.regionCode == "410902")
           #expect(district.eventsBehind == 0 && district.parkedEvents == 0)
+          // Heard from within the last seconds: an idle feed sends a heartbeat every second.
+          #expect(district.hasSecondsSilent && district.secondsSilent < 10)
           #expect(lags.contains { $0.subscription == "catalog" && $0.deployment.isEmpty })
         }
 
@@ -127,5 +129,20 @@ struct DistrictDataTests {
       try link.check("410903-HL-SCJG-001-20261124-000007", "case")
     }
     #expect(throws: ServiceError.self) { try link.check("HL-SCJG-001-20261124-000007", "case") }
+  }
+
+  @Test("a deployment's own cases count in its region, a city department's item included")
+  func ownRegion() {
+    var rules = SupervisionRules()
+    rules.regionCode = "410902"
+    let hualong = IntakeReplica(rules: rules, calendars: CalendarSource())
+    #expect(hualong.ownRegion(department: "410900") == "410902")
+    #expect(hualong.ownRegion(department: "410922") == "410902")
+    #expect(hualong.ownRegion(department: "410902") == "410902")
+    #expect(hualong.ownRegion(department: "410902001") == "410902001")
+    #expect(hualong.ownRegion(department: nil) == "410902")
+    // A hall without a region of its own counts by its departments.
+    let lone = IntakeReplica(rules: SupervisionRules(), calendars: CalendarSource())
+    #expect(lone.ownRegion(department: "410900") == "410900")
   }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Network files (`HALL_NETWORK_FILE`) for tests of a city and its districts, whose
 /// deployments all sign with the test key (``TestKeys``) under their own names.

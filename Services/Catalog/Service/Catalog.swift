@@ -1,7 +1,7 @@
 import GRPCCore
 import HallContracts
 public import HallServer
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The catalog service (CAT-1 to CAT-11): the published catalog of service items and their
 /// guides, one-thing bundles, the certificate and intermediary lists and the working

@@ -25,6 +25,7 @@ typealias BundleApplication = Hall_Intake_V1_BundleApplication
 typealias SubCase = Hall_Intake_V1_SubCase
 typealias ApplicationStatus = Hall_Intake_V1_ApplicationStatus
 typealias Channel = Hall_Common_V1_Channel
+typealias AdministrativeLevel = Hall_Common_V1_AdministrativeLevel
 
 typealias ItemVersion = Hall_Catalog_V1_ItemVersion
 typealias ItemSpec = Hall_Catalog_V1_ItemSpec

@@ -5,7 +5,7 @@ import HallContracts
 public import HallServer
 public import Logging
 public import PostgresNIO
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The supervision service [电子监察] (SUP-1 to SUP-10): the record of every case with its
 /// cards, anomalies and their appeals and follow-up, figures, the monthly report, data

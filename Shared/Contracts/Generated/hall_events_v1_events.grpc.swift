@@ -83,6 +83,8 @@ extension Hall_Events_V1_EventFeed {
         /// > Source IDL Documentation:
         /// >
         /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+        /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+        /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hall_Events_V1_SubscribeRequest` messages.
@@ -114,6 +116,8 @@ extension Hall_Events_V1_EventFeed {
         /// > Source IDL Documentation:
         /// >
         /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+        /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+        /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hall_Events_V1_SubscribeRequest` message.
@@ -143,6 +147,8 @@ extension Hall_Events_V1_EventFeed {
         /// > Source IDL Documentation:
         /// >
         /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+        /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+        /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
         ///
         /// - Parameters:
         ///   - request: A `Hall_Events_V1_SubscribeRequest` message.
@@ -231,6 +237,8 @@ extension Hall_Events_V1_EventFeed {
         /// > Source IDL Documentation:
         /// >
         /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+        /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+        /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hall_Events_V1_SubscribeRequest` message.
@@ -275,6 +283,8 @@ extension Hall_Events_V1_EventFeed {
         /// > Source IDL Documentation:
         /// >
         /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+        /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+        /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hall_Events_V1_SubscribeRequest` message.
@@ -312,6 +322,8 @@ extension Hall_Events_V1_EventFeed.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+    /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+    /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hall_Events_V1_SubscribeRequest` message.
@@ -343,6 +355,8 @@ extension Hall_Events_V1_EventFeed.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Streams events after a cursor, then new ones as they commit, until the caller cancels.
+    /// > A deployment below this one (a district's link) reads the catalog's feed whole and, of
+    /// > any other feed, only the events addressed to its own region (FED-2, FED-4).
     ///
     /// - Parameters:
     ///   - message: request message to send.

@@ -448,6 +448,13 @@ public nonisolated struct Hall_Intake_V1_DecideCaseRequest: Sendable {
   public init() {}
 }
 
+/// Escalation [报批件] (FED-4). When `to_level` is the level of the deployment above this one
+/// in the network, the case is passed up to it (CASE_STATE_PASSED_UP): the city's intake takes
+/// it from this deployment's feed as a case of its own (`passed_from`), decides it, and its
+/// decision comes back to this case (approved: issue and delivery here, within 2 working
+/// days; denied: final). The city announces the reply on its feed as
+/// `intake.referral.replied`, addressed to this deployment's region alone. Any other level
+/// above the department's: the case leaves (CASE_STATE_ESCALATED).
 public nonisolated struct Hall_Intake_V1_EscalateCaseRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

@@ -168,8 +168,17 @@ public nonisolated enum Hall_Intake_V1_CaseState: SwiftProtobuf.Enum, Swift.Case
   /// 送达 — the result is delivered. Final: the case is complete.
   case delivered // = 21
 
-  /// 报批 — passed to the higher level that decides (FED-4). Final in this deployment.
+  /// 报批 — passed to a higher level outside this network of halls, which decides (FED-4).
+  /// Final in this deployment.
   case escalated // = 22
+
+  /// 上报 — passed up to the deployment above (the city), which decides; the decision comes
+  /// back to this case (FED-4). The leg's limit is 3 working days (seed 003).
+  case passedUp // = 23
+
+  /// 批复 — a case passed up from a deployment below, decided here and the decision sent back
+  /// down (FED-4). Final in this deployment: the issue and delivery are the lower level's.
+  case replied // = 24
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -191,6 +200,8 @@ public nonisolated enum Hall_Intake_V1_CaseState: SwiftProtobuf.Enum, Swift.Case
     case 20: self = .issued
     case 21: self = .delivered
     case 22: self = .escalated
+    case 23: self = .passedUp
+    case 24: self = .replied
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -210,6 +221,8 @@ public nonisolated enum Hall_Intake_V1_CaseState: SwiftProtobuf.Enum, Swift.Case
     case .issued: return 20
     case .delivered: return 21
     case .escalated: return 22
+    case .passedUp: return 23
+    case .replied: return 24
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -229,6 +242,8 @@ public nonisolated enum Hall_Intake_V1_CaseState: SwiftProtobuf.Enum, Swift.Case
     .issued,
     .delivered,
     .escalated,
+    .passedUp,
+    .replied,
   ]
 
 }
@@ -1306,6 +1321,26 @@ public nonisolated struct Hall_Intake_V1_Escalation: Sendable {
   fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// The other end of a case passed between deployments of the network (FED-4).
+public nonisolated struct Hall_Intake_V1_CaseLink: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The deployment, e.g. "puyang-city".
+  public var deployment: String = String()
+
+  /// Its GB/T 2260 region code.
+  public var regionCode: String = String()
+
+  /// The case there; on a case passed up, empty until the level above has replied.
+  public var caseNumber: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// A case [办件]: one application for one item, from receipt to completion.
 public nonisolated struct Hall_Intake_V1_Case: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1565,6 +1600,26 @@ public nonisolated struct Hall_Intake_V1_Case: @unchecked Sendable {
   /// Clears the value of `updateTime`. Subsequent reads from it will return its default value.
   public mutating func clearUpdateTime() {_uniqueStorage()._updateTime = nil}
 
+  /// Set on a case passed up (the deployment above and, once it replied, its case).
+  public var passedTo: Hall_Intake_V1_CaseLink {
+    get {_storage._passedTo ?? Hall_Intake_V1_CaseLink()}
+    set {_uniqueStorage()._passedTo = newValue}
+  }
+  /// Returns true if `passedTo` has been explicitly set.
+  public var hasPassedTo: Bool {_storage._passedTo != nil}
+  /// Clears the value of `passedTo`. Subsequent reads from it will return its default value.
+  public mutating func clearPassedTo() {_uniqueStorage()._passedTo = nil}
+
+  /// Set on a case received from a deployment below (that deployment and its case).
+  public var passedFrom: Hall_Intake_V1_CaseLink {
+    get {_storage._passedFrom ?? Hall_Intake_V1_CaseLink()}
+    set {_uniqueStorage()._passedFrom = newValue}
+  }
+  /// Returns true if `passedFrom` has been explicitly set.
+  public var hasPassedFrom: Bool {_storage._passedFrom != nil}
+  /// Clears the value of `passedFrom`. Subsequent reads from it will return its default value.
+  public mutating func clearPassedFrom() {_uniqueStorage()._passedFrom = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1709,7 +1764,7 @@ nonisolated extension Hall_Intake_V1_TicketState: SwiftProtobuf._ProtoNameProvid
 }
 
 nonisolated extension Hall_Intake_V1_CaseState: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_STATE_UNSPECIFIED\0\u{1}CASE_STATE_RECEIVED\0\u{2}\u{2}CASE_STATE_ACCEPTED\0\u{1}CASE_STATE_REFUSED\0\u{2}\u{2}CASE_STATE_CORRECTION_REQUESTED\0\u{2}\u{2}CASE_STATE_IN_REVIEW\0\u{1}CASE_STATE_SPECIAL_PROCEDURE\0\u{2}\u{2}CASE_STATE_APPROVED\0\u{2}\u{2}CASE_STATE_DENIED\0\u{1}CASE_STATE_WITHDRAWN\0\u{2}\u{6}CASE_STATE_ISSUED\0\u{1}CASE_STATE_DELIVERED\0\u{1}CASE_STATE_ESCALATED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CASE_STATE_UNSPECIFIED\0\u{1}CASE_STATE_RECEIVED\0\u{2}\u{2}CASE_STATE_ACCEPTED\0\u{1}CASE_STATE_REFUSED\0\u{2}\u{2}CASE_STATE_CORRECTION_REQUESTED\0\u{2}\u{2}CASE_STATE_IN_REVIEW\0\u{1}CASE_STATE_SPECIAL_PROCEDURE\0\u{2}\u{2}CASE_STATE_APPROVED\0\u{2}\u{2}CASE_STATE_DENIED\0\u{1}CASE_STATE_WITHDRAWN\0\u{2}\u{6}CASE_STATE_ISSUED\0\u{1}CASE_STATE_DELIVERED\0\u{1}CASE_STATE_ESCALATED\0\u{1}CASE_STATE_PASSED_UP\0\u{1}CASE_STATE_REPLIED\0")
 }
 
 nonisolated extension Hall_Intake_V1_CaseCategory: SwiftProtobuf._ProtoNameProviding {
@@ -2751,9 +2806,49 @@ nonisolated extension Hall_Intake_V1_Escalation: SwiftProtobuf.Message, SwiftPro
   }
 }
 
+nonisolated extension Hall_Intake_V1_CaseLink: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaseLink"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}deployment\0\u{3}region_code\0\u{3}case_number\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.deployment) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.regionCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.caseNumber) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.deployment.isEmpty {
+      try visitor.visitSingularStringField(value: self.deployment, fieldNumber: 1)
+    }
+    if !self.regionCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.regionCode, fieldNumber: 2)
+    }
+    if !self.caseNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseNumber, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hall_Intake_V1_CaseLink, rhs: Hall_Intake_V1_CaseLink) -> Bool {
+    if lhs.deployment != rhs.deployment {return false}
+    if lhs.regionCode != rhs.regionCode {return false}
+    if lhs.caseNumber != rhs.caseNumber {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Hall_Intake_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Case"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_number\0\u{3}item_code\0\u{3}item_version\0\u{3}item_name\0\u{3}department_id\0\u{3}hall_id\0\u{3}window_id\0\u{1}channel\0\u{1}applicant\0\u{1}agent\0\u{1}state\0\u{1}category\0\u{3}case_kind\0\u{3}receive_time\0\u{3}accept_time\0\u{3}finish_time\0\u{3}received_by\0\u{3}accepted_by\0\u{1}materials\0\u{3}correction_notices\0\u{1}shortfall\0\u{1}refusal\0\u{1}decision\0\u{1}deadline\0\u{1}licence\0\u{1}delivery\0\u{1}fees\0\u{1}visits\0\u{3}max_visits\0\u{1}form\0\u{3}ticket_id\0\u{3}application_id\0\u{1}escalation\0\u{1}timeline\0\u{3}update_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_number\0\u{3}item_code\0\u{3}item_version\0\u{3}item_name\0\u{3}department_id\0\u{3}hall_id\0\u{3}window_id\0\u{1}channel\0\u{1}applicant\0\u{1}agent\0\u{1}state\0\u{1}category\0\u{3}case_kind\0\u{3}receive_time\0\u{3}accept_time\0\u{3}finish_time\0\u{3}received_by\0\u{3}accepted_by\0\u{1}materials\0\u{3}correction_notices\0\u{1}shortfall\0\u{1}refusal\0\u{1}decision\0\u{1}deadline\0\u{1}licence\0\u{1}delivery\0\u{1}fees\0\u{1}visits\0\u{3}max_visits\0\u{1}form\0\u{3}ticket_id\0\u{3}application_id\0\u{1}escalation\0\u{1}timeline\0\u{3}update_time\0\u{3}passed_to\0\u{3}passed_from\0")
 
   fileprivate class _StorageClass {
     var _caseNumber: String = String()
@@ -2791,6 +2886,8 @@ nonisolated extension Hall_Intake_V1_Case: SwiftProtobuf.Message, SwiftProtobuf.
     var _escalation: Hall_Intake_V1_Escalation? = nil
     var _timeline: [Hall_Intake_V1_TimelineEntry] = []
     var _updateTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _passedTo: Hall_Intake_V1_CaseLink? = nil
+    var _passedFrom: Hall_Intake_V1_CaseLink? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2836,6 +2933,8 @@ nonisolated extension Hall_Intake_V1_Case: SwiftProtobuf.Message, SwiftProtobuf.
       _escalation = source._escalation
       _timeline = source._timeline
       _updateTime = source._updateTime
+      _passedTo = source._passedTo
+      _passedFrom = source._passedFrom
     }
   }
 
@@ -2889,6 +2988,8 @@ nonisolated extension Hall_Intake_V1_Case: SwiftProtobuf.Message, SwiftProtobuf.
         case 33: try { try decoder.decodeSingularMessageField(value: &_storage._escalation) }()
         case 34: try { try decoder.decodeRepeatedMessageField(value: &_storage._timeline) }()
         case 35: try { try decoder.decodeSingularMessageField(value: &_storage._updateTime) }()
+        case 36: try { try decoder.decodeSingularMessageField(value: &_storage._passedTo) }()
+        case 37: try { try decoder.decodeSingularMessageField(value: &_storage._passedFrom) }()
         default: break
         }
       }
@@ -3006,6 +3107,12 @@ nonisolated extension Hall_Intake_V1_Case: SwiftProtobuf.Message, SwiftProtobuf.
       try { if let v = _storage._updateTime {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 35)
       } }()
+      try { if let v = _storage._passedTo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 36)
+      } }()
+      try { if let v = _storage._passedFrom {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 37)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3050,6 +3157,8 @@ nonisolated extension Hall_Intake_V1_Case: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._escalation != rhs_storage._escalation {return false}
         if _storage._timeline != rhs_storage._timeline {return false}
         if _storage._updateTime != rhs_storage._updateTime {return false}
+        if _storage._passedTo != rhs_storage._passedTo {return false}
+        if _storage._passedFrom != rhs_storage._passedFrom {return false}
         return true
       }
       if !storagesAreEqual {return false}

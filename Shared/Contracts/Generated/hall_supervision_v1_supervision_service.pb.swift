@@ -704,9 +704,23 @@ public nonisolated struct Hall_Supervision_V1_FeedLag: Sendable {
   /// Events set aside because they could not be applied (REL-2).
   public var parkedEvents: Int64 = 0
 
+  /// Seconds since the producer was last heard from: an event or a heartbeat, which an idle
+  /// feed sends every second. A link that is cut shows here while the figures above stay as
+  /// they were last known. Unset when it never was heard from.
+  public var secondsSilent: Double {
+    get {_secondsSilent ?? 0}
+    set {_secondsSilent = newValue}
+  }
+  /// Returns true if `secondsSilent` has been explicitly set.
+  public var hasSecondsSilent: Bool {self._secondsSilent != nil}
+  /// Clears the value of `secondsSilent`. Subsequent reads from it will return its default value.
+  public mutating func clearSecondsSilent() {self._secondsSilent = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _secondsSilent: Double? = nil
 }
 
 public nonisolated struct Hall_Supervision_V1_ListFeedLagsResponse: Sendable {
@@ -1833,7 +1847,7 @@ nonisolated extension Hall_Supervision_V1_ListFeedLagsRequest: SwiftProtobuf.Mes
 
 nonisolated extension Hall_Supervision_V1_FeedLag: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FeedLag"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}subscription\0\u{1}deployment\0\u{3}region_code\0\u{3}events_behind\0\u{3}seconds_behind\0\u{3}parked_events\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}subscription\0\u{1}deployment\0\u{3}region_code\0\u{3}events_behind\0\u{3}seconds_behind\0\u{3}parked_events\0\u{3}seconds_silent\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1847,12 +1861,17 @@ nonisolated extension Hall_Supervision_V1_FeedLag: SwiftProtobuf.Message, SwiftP
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.eventsBehind) }()
       case 5: try { try decoder.decodeSingularDoubleField(value: &self.secondsBehind) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.parkedEvents) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self._secondsSilent) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.subscription.isEmpty {
       try visitor.visitSingularStringField(value: self.subscription, fieldNumber: 1)
     }
@@ -1871,6 +1890,9 @@ nonisolated extension Hall_Supervision_V1_FeedLag: SwiftProtobuf.Message, SwiftP
     if self.parkedEvents != 0 {
       try visitor.visitSingularInt64Field(value: self.parkedEvents, fieldNumber: 6)
     }
+    try { if let v = self._secondsSilent {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 7)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1881,6 +1903,7 @@ nonisolated extension Hall_Supervision_V1_FeedLag: SwiftProtobuf.Message, SwiftP
     if lhs.eventsBehind != rhs.eventsBehind {return false}
     if lhs.secondsBehind != rhs.secondsBehind {return false}
     if lhs.parkedEvents != rhs.parkedEvents {return false}
+    if lhs._secondsSilent != rhs._secondsSilent {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

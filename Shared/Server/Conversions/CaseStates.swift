@@ -5,7 +5,7 @@ extension Hall_Intake_V1_CaseState {
   /// Nothing more happens to the case in this deployment.
   public var isFinal: Bool {
     switch self {
-    case .refused, .denied, .withdrawn, .delivered, .escalated: true
+    case .refused, .denied, .withdrawn, .delivered, .escalated, .replied: true
     default: false
     }
   }

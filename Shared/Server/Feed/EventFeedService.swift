@@ -15,8 +15,9 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
   static let maxPrefixLength = 100
   static let catchUpHeartbeat = Duration.seconds(1)
 
-  /// Whether this feed may be read by a deployment below this one (the catalog's, FED-2);
-  /// the deployment above reads every feed (FED-3).
+  /// Whether this feed may be read whole by a deployment below this one (the catalog's,
+  /// FED-2); of the others it reads only the events addressed to its region (FED-4). The
+  /// deployment above reads every feed (FED-3).
   let childrenMayRead: Bool
 
   public init(feed: OutboxFeed, childrenMayRead: Bool = false) {
@@ -29,11 +30,16 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
     response: RPCWriter<Hall_Events_V1_SubscribeResponse>,
     context: ServerContext
   ) async throws {
+    var audience: String? = nil
     if let caller = Principal.current, let deployment = caller.deployment,
       caller.linkRelation == .child, !childrenMayRead
     {
-      throw ServiceError.permissionDenied(
-        "deployment \(deployment) may read this deployment's catalog feed only")
+      guard let region = caller.regionCode, !region.isEmpty else {
+        throw ServiceError.permissionDenied(
+          "deployment \(deployment) has no region, and may read this deployment's catalog feed only"
+        )
+      }
+      audience = region
     }
     guard request.afterCursor >= 0 else {
       throw ServiceError.invalidArgument(field: "after_cursor", message: "must not be negative")
@@ -65,16 +71,24 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
     }
     while !Task.isCancelled, !feed.isStopping {
       let generation = feed.generation
-      let events = try await feed.read(after: cursor, limit: Self.batch)
+      // Events addressed to one region are read up to a head taken first: everything up to
+      // it that is not addressed there is passed over, and the cursor moves past it.
+      let through = audience == nil ? nil : try await feed.head()
+      let events = try await feed.read(
+        after: cursor, limit: Self.batch, audience: audience, through: through)
       let wanted = events.filter { event in
         prefixes.isEmpty || prefixes.contains(where: { event.type.hasPrefix($0) })
       }
-      let skipped = wanted.count < events.count
+      var skipped = wanted.count < events.count
       // A batch is handed to the transport at once rather than one suspension per event.
       if !wanted.isEmpty {
         try await response.write(contentsOf: wanted.map { event in .with { $0.event = event } })
       }
       if let last = events.last { cursor = last.cursor }
+      if let through, events.count < Self.batch, through > cursor {
+        cursor = through
+        skipped = true
+      }
       if events.count == Self.batch {
         if ContinuousClock.now - headSent >= Self.catchUpHeartbeat { try await heartbeat() }
         continue

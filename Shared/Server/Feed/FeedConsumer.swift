@@ -50,6 +50,9 @@ public struct ConsumerLag: Sendable, Equatable {
   public var seconds: Double
   /// Events set aside because they could not be applied (``FeedConsumer/park(_:reason:)``).
   public var parked: Int64 = 0
+  /// Seconds since the producer was last heard from (an event or a heartbeat, which an idle
+  /// feed sends every second); nil when it never was. A link cut off shows here.
+  public var silentSeconds: Double? = nil
 }
 
 /// The consumer side of a feed (REL-2): applies each event and stores the cursor in one
@@ -321,7 +324,7 @@ public final class FeedConsumer: Service {
           """
           UPDATE consumer_cursors SET cursor = \(stored),
             head_cursor = greatest(head_cursor, \(stored)),
-            last_event_at = \(lastOccurred), applied_at = now()
+            last_event_at = \(lastOccurred), applied_at = now(), heard_at = now()
           WHERE subscription = \(name)
           """, logger: logger)
       }
@@ -401,7 +404,7 @@ public final class FeedConsumer: Service {
     try await client.query(
       """
       UPDATE consumer_cursors SET cursor = greatest(cursor, \(heartbeat.cursor)),
-        head_cursor = \(heartbeat.headCursor)
+        head_cursor = \(heartbeat.headCursor), heard_at = now()
       WHERE subscription = \(subscription.name)
       """, logger: logger)
   }
@@ -428,16 +431,20 @@ public final class FeedConsumer: Service {
       SELECT subscription, cursor, head_cursor,
         CASE WHEN head_cursor > cursor
           THEN extract(epoch FROM now() - last_event_at)::float8 ELSE 0 END,
-        (SELECT count(*) FROM parked_events p WHERE p.subscription = c.subscription)
+        (SELECT count(*) FROM parked_events p WHERE p.subscription = c.subscription),
+        extract(epoch FROM now() - heard_at)::float8
       FROM consumer_cursors c WHERE \(subscription) = '' OR subscription = \(subscription)
       ORDER BY subscription
       """
     ).collect()
     return try rows.map { row in
-      let (name, cursor, head, seconds, parked) = try row.decode(
-        (String, Int64, Int64, Double?, Int64).self)
+      let (name, cursor, head, seconds, parked, silent) = try row.decode(
+        (String, Int64, Int64, Double?, Int64, Double?).self)
       return (
-        name, ConsumerLag(cursor: cursor, headCursor: head, seconds: seconds ?? 0, parked: parked)
+        name,
+        ConsumerLag(
+          cursor: cursor, headCursor: head, seconds: seconds ?? 0, parked: parked,
+          silentSeconds: silent)
       )
     }
   }

@@ -238,13 +238,18 @@ public final class OutboxFeed: Sendable {
     }
   }
 
-  /// Numbered events after `cursor`, in order.
-  public func read(after cursor: Int64, limit: Int) async throws -> [Hall_Events_V1_Event] {
+  /// Numbered events after `cursor`, in order; only those addressed to `audience` and up to
+  /// `through` when given (a deployment below reading, ``Outbox/Entry/audience``).
+  public func read(
+    after cursor: Int64, limit: Int, audience: String? = nil, through: Int64? = nil
+  ) async throws -> [Hall_Events_V1_Event] {
     let rows = try await client.query(
       """
       SELECT position, event_type, aggregate_id, occurred_at, payload_type, payload,
         traceparent, tracestate
-      FROM outbox WHERE position > \(cursor) ORDER BY position LIMIT \(limit)
+      FROM outbox WHERE position > \(cursor)
+        AND (\(audience)::text IS NULL OR (audience = \(audience) AND position <= \(through)))
+      ORDER BY position LIMIT \(limit)
       """, logger: logger
     ).collect()
     return try rows.map { row in

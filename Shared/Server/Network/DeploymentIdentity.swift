@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import HallAuth
 
 /// This deployment's place in the network of halls (FED-1): its name, level and region, and

@@ -142,5 +142,8 @@ enum CatalogMigrations {
       version: 5, name: "owners of records taken from the city",
       statements: ["departments", "certificates", "intermediary_services", "items", "bundles"]
         .map { "ALTER TABLE \($0) ADD COLUMN owner text" }),
+    Migration(
+      version: 6, name: "feeds between deployments",
+      statements: PlatformTables.networkFeeds),
   ]
 }

@@ -9,6 +9,7 @@ enum CaseView {
       .received: "收件", .accepted: "受理", .refused: "不予受理", .correctionRequested: "补正",
       .inReview: "审查", .specialProcedure: "特别程序", .approved: "准予", .denied: "不予许可",
       .withdrawn: "撤回", .issued: "制证", .delivered: "送达", .escalated: "报批",
+      .passedUp: "上报", .replied: "批复",
     ]
     let name = Format.state(state)
     return terms[state].map { "\(name) [\($0)]" } ?? name
@@ -96,6 +97,14 @@ enum CaseView {
     }
     if kase.hasEscalation {
       pairs.append(("escalated", "to \(kase.escalation.toAuthority): \(kase.escalation.reason)"))
+    }
+    if kase.hasPassedTo {
+      let there = kase.passedTo.caseNumber.isEmpty ? "" : " as \(kase.passedTo.caseNumber)"
+      pairs.append(("passed up", "to \(kase.passedTo.deployment)\(there)"))
+    }
+    if kase.hasPassedFrom {
+      pairs.append(
+        ("passed from", "\(kase.passedFrom.deployment) as \(kase.passedFrom.caseNumber)"))
     }
     if kase.hasLicence {
       pairs.append(("licence", "\(kase.licence.number) \(kase.licence.name)"))

@@ -122,7 +122,8 @@ struct SupervisionLagsCommand: AsyncParsableCommand {
       Needs a supervisor's token. One line per feed: this deployment's catalog, intake and \
       rating, and in a city each district's intake and rating (`intake@hualong-district`), \
       with the events it has not applied yet, the age of the newest applied event while \
-      behind, and the events parked because they could not be applied.
+      behind, the events parked because they could not be applied, and how long the \
+      producer has been silent (an idle feed is heard from every second; a cut link grows).
 
       Example: hallctl supervision lags
       """)
@@ -132,11 +133,12 @@ struct SupervisionLagsCommand: AsyncParsableCommand {
   func run() async throws {
     try await connection.show({ try await $0.listFeedLags(.init()) }) {
       Output.table(
-        ["feed", "district", "region", "events behind", "seconds behind", "parked"],
+        ["feed", "district", "region", "events behind", "seconds behind", "parked", "silent s"],
         $0.lags.map {
           [
             $0.subscription, $0.deployment, $0.regionCode, "\($0.eventsBehind)",
             String(format: "%.1f", $0.secondsBehind), "\($0.parkedEvents)",
+            $0.hasSecondsSilent ? String(format: "%.1f", $0.secondsSilent) : "never",
           ]
         })
     }

@@ -22,6 +22,11 @@ enum CaseAction: String, Sendable {
   case specialProcedureEnded = "special_procedure_ended"
   case deadlineExtended = "deadline_extended"
   case escalated
+  /// Passed up to the deployment above, received from a deployment below, and the reply of
+  /// the one above (FED-4).
+  case passedUp = "passed_up"
+  case receivedFromBelow = "received_from_below"
+  case replied
   case licenceIssued = "licence_issued"
   case delivered
   case feeRecorded = "fee_recorded"

@@ -150,7 +150,11 @@ struct Review {
       $0.time = .init(date: now)
       $0.decidedBy = principal.subject
     }
-    if approve {
+    if approve, kase.hasPassedFrom {
+      // A case from a deployment below: its issue and delivery are there (FED-4).
+      kase.state = .replied
+      kase.finishTime = .init(date: now)
+    } else if approve {
       kase.state = .approved
     } else {
       kase.state = .denied
@@ -160,18 +164,19 @@ struct Review {
   }
 
   /// Passed to a level above the owning department's (`ownLevel`, when the catalog has
-  /// announced it), which decides [报批件]; the case leaves this deployment.
+  /// announced it), which decides [报批件]. To the deployment above in the network (`above`),
+  /// the case is passed up and waits here for its decision (``Referrals``); to any other
+  /// level it leaves this deployment.
   func escalate(
-    _ kase: inout Case, _ request: EscalateCaseRequest, ownLevel: Int?, by principal: Principal,
-    now: Date
-  ) throws(ServiceError) -> CaseStep {
+    _ kase: inout Case, _ request: EscalateCaseRequest, ownLevel: Int?,
+    above: DeploymentIdentity.Neighbour?, by principal: Principal, now: Date,
+    calendar: WorkingCalendar
+  ) throws -> CaseStep {
     if let ownLevel, Int(request.toLevel.rawValue) >= ownLevel {
-      throw .invalidArgument(
+      throw ServiceError.invalidArgument(
         field: "to_level", message: "must be above the owning department's level (\(ownLevel))")
     }
-    kase.state = .escalated
     kase.category = .escalated
-    kase.finishTime = .init(date: now)
     kase.escalation = .with {
       $0.toLevel = request.toLevel
       $0.toAuthority = request.toAuthority
@@ -179,6 +184,9 @@ struct Review {
       $0.time = .init(date: now)
       $0.escalatedBy = principal.subject
     }
+    if let above { return try Referrals.passUp(&kase, to: above, now: now, calendar: calendar) }
+    kase.state = .escalated
+    kase.finishTime = .init(date: now)
     return CaseStep(.escalated, note: "\(request.toAuthority): \(request.reason)")
   }
 }

@@ -4,7 +4,7 @@ import HallServer
 
 /// The back office (INT-5, INT-6): the owning department's approver reviews, asks for a
 /// correction, runs special procedures, extends the limit, decides or escalates
-/// (``Review``).
+/// (``Review``), passing a case up to the deployment above (``Referrals``).
 extension IntakeHandlers {
   var review: Review { Review(rules: rules) }
 
@@ -101,7 +101,24 @@ extension IntakeHandlers {
       let principal = try CaseAccess.requireApprover(
         kase, in: [.accepted, .inReview], to: "escalate")
       let ownLevel = try await CatalogReplica(db: db).departmentLevel(kase.departmentID)
-      return try review.escalate(&kase, request, ownLevel: ownLevel, by: principal, now: now)
+      return try review.escalate(
+        &kase, request, ownLevel: ownLevel, above: try passingUp(to: request.toLevel),
+        by: principal, now: now, calendar: try await service.calendar(on: db))
     }
+  }
+
+  /// The deployment above, when `level` is its level (FED-4): its intake takes the case from
+  /// this deployment's feed, and its reply comes back over the link to it, which must be
+  /// known.
+  func passingUp(to level: AdministrativeLevel) throws -> DeploymentIdentity.Neighbour? {
+    guard let city = service.identity.parent, Referrals.level(city.level) == level else {
+      return nil
+    }
+    guard city.addresses["intake"] != nil else {
+      throw ServiceError.failedPrecondition(
+        "the network file gives no intake address of \(city.name): its decision could not come back"
+      )
+    }
+    return city
   }
 }

@@ -21,10 +21,13 @@ struct IntakeHandlers: IntakeContract.SimpleServiceProtocol {
   ) async throws -> Case {
     try await service.change(requestID, context) { db in
       var kase = try await CaseStore(db: db).lock(caseNumber)
+      let wasFinal = kase.state.isFinal
       let now = service.clock.now
       let step = try await body(&kase, db, now)
       let event = kase.trace(step, now: now)
-      return try CaseStore.saving(kase, isNew: false, events: [event])
+      // A case from a deployment below that this step finished: the reply goes down with it.
+      let reply = Referrals.reply(to: kase, wasFinal: wasFinal, at: now)
+      return try CaseStore.saving(kase, isNew: false, events: [event] + [reply].compactMap { $0 })
     }
   }
 }

@@ -33,6 +33,11 @@ struct CaseStore {
     return (try Case(bytea: body), revision ?? 0)
   }
 
+  /// Whether a case received from a deployment below is here already (``Case/passedFromKey``).
+  func exists(passedFrom key: String) async throws -> Bool {
+    try await !db.query("SELECT 1 FROM cases WHERE passed_from = \(key)").isEmpty
+  }
+
   func get(_ caseNumber: String) async throws -> Case {
     try Self.require(caseNumber)
     let rows = try await db.query("SELECT body FROM cases WHERE case_number = \(caseNumber)")
@@ -122,10 +127,12 @@ struct CaseStore {
     if isNew {
       return """
         INSERT INTO cases (case_number, state, open, item_code, department_id, hall_id,
-          applicant_id, agent_id, application_id, due_time, shortfall_deadline, updated_at, body)
+          applicant_id, agent_id, application_id, due_time, shortfall_deadline, updated_at, body,
+          passed_from)
         VALUES (\(kase.caseNumber), \(state), \(open), \(kase.itemCode), \(kase.departmentID),
           \(kase.hallID), \(kase.applicant.idNumber), \(kase.agent.agentIDNumber),
-          \(kase.applicationID), \(due), \(shortfallDeadline), \(kase.updateTime.date), \(body))
+          \(kase.applicationID), \(due), \(shortfallDeadline), \(kase.updateTime.date), \(body),
+          \(kase.passedFromKey))
         """
     } else {
       return """
@@ -154,5 +161,13 @@ struct CaseStore {
 
   private static func cases(_ rows: [PostgresRow]) throws -> [Case] {
     try rows.map { try Case(bytea: try $0.decode(ByteBuffer.self)) }
+  }
+}
+
+extension Case {
+  /// The key a case received from a deployment below is taken once by: its region and its
+  /// case there; nil for a case of this deployment's own.
+  var passedFromKey: String? {
+    hasPassedFrom ? "\(passedFrom.regionCode)/\(passedFrom.caseNumber)" : nil
   }
 }

@@ -116,5 +116,12 @@ enum IntakeMigrations {
     Migration(
       version: 6, name: "events' trace context",
       statements: PlatformTables.eventTraceContext),
+    Migration(
+      version: 7, name: "feeds between deployments, cases passed up",
+      statements: PlatformTables.networkFeeds + [
+        // A case received from a deployment below is taken once: "<region>/<its case>".
+        "ALTER TABLE cases ADD COLUMN passed_from text",
+        "CREATE UNIQUE INDEX cases_passed_from ON cases (passed_from) WHERE passed_from IS NOT NULL",
+      ]),
   ]
 }

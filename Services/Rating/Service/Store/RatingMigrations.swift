@@ -100,5 +100,8 @@ enum RatingMigrations {
     Migration(
       version: 6, name: "events' trace context",
       statements: PlatformTables.eventTraceContext),
+    Migration(
+      version: 7, name: "feeds between deployments",
+      statements: PlatformTables.networkFeeds),
   ]
 }

@@ -21,6 +21,7 @@ extension SupervisionHandlers {
           $0.eventsBehind = max(0, lag.headCursor - lag.cursor)
           $0.secondsBehind = lag.seconds
           $0.parkedEvents = lag.parked
+          if let silent = lag.silentSeconds { $0.secondsSilent = silent }
         }
       }
     }

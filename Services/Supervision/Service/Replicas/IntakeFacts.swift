@@ -24,11 +24,19 @@ enum IntakeFacts {
       $0.promisedWorkingDays = intakeCase.deadline.budgetWorkingDays
       $0.receiveTime = intakeCase.receiveTime
       if intakeCase.hasAcceptTime { $0.acceptTime = intakeCase.acceptTime }
-      if intakeCase.hasDecision { $0.completionTime = intakeCase.decision.time }
       if intakeCase.hasDeadline, !intakeCase.deadline.paused, intakeCase.deadline.hasDueTime {
         $0.dueTime = intakeCase.deadline.dueTime
       }
-      $0.open = !intakeCase.hasDecision && !intakeCase.state.leftWithoutDecision
+      if intakeCase.hasPassedTo {
+        // Passed up (FED-4): the decision is the level above's, and each leg has a limit of
+        // its own (the reply, then the issue and delivery here), so the case is watched
+        // until it is finished here.
+        if intakeCase.state.isFinal { $0.completionTime = intakeCase.finishTime }
+        $0.open = !intakeCase.state.isFinal
+      } else {
+        if intakeCase.hasDecision { $0.completionTime = intakeCase.decision.time }
+        $0.open = !intakeCase.hasDecision && !intakeCase.state.leftWithoutDecision
+      }
       $0.visits = Int32(intakeCase.visits.count)
       // An item that needs no visit [不见面审批] may still be brought to a window by an
       // applicant's own choice: that first visit is not the hall's doing.

@@ -32,13 +32,24 @@ struct IntakeReplica {
     let (region, wait) = try await Tickets(db: db).regionAndWait(
       department: intakeCase.departmentID, ticket: intakeCase.ticketID)
     let facts = try IntakeFacts.of(
-      intakeCase, regionCode: district?.regionCode ?? region ?? rules.regionCode,
+      intakeCase, regionCode: district?.regionCode ?? ownRegion(department: region),
       waitSeconds: wait ?? 0)
     let ledger = try await CaseLedger.open(on: db, rules: rules, calendars: calendars)
     let old = try await CaseStore(db: db).lock(intakeCase.caseNumber)
     try await ledger.record(
       facts, old: old, refusalReason: IntakeFacts.refusalReason(intakeCase), evidence: evidence,
       at: event.occurredAt.date)
+  }
+
+  /// The region a case of this deployment's own counts in: its department's when that lies
+  /// within the deployment's region (or is it), otherwise the deployment's: a city's item
+  /// handled at a district's hall is the district's case (FED-3). A hall without a region
+  /// counts by its departments.
+  func ownRegion(department: String?) -> String {
+    guard let own = RegionCode(rules.regionCode) else { return department ?? rules.regionCode }
+    guard let department, let code = RegionCode(department), code == own || own.contains(code)
+    else { return own.digits }
+    return department
   }
 
   /// A served ticket's wait; when it names a case supervision already has, the case is

@@ -119,5 +119,8 @@ enum SupervisionMigrations {
       statements: PlatformTables.eventTraceContext + [
         "ALTER TABLE cases ADD COLUMN traceparent text"
       ]),
+    Migration(
+      version: 6, name: "feeds between deployments",
+      statements: PlatformTables.networkFeeds),
   ]
 }
