@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The network of halls end to end (FED-1 to FED-3, SEC-4): Puyang city (410900) with Hualong
+# The network of halls end to end (FED-1 to FED-4, SEC-4): Puyang city (410900) with Hualong
 # district (410902) and Qingfeng county (410922), three deployments of the built executables
 # as processes, each with its four services, its own database (one throw-away cluster), its
 # own signing key and link token, and certificates from one network authority; every
 # service requires client certificates, so each link between deployments is mutual TLS.
 # Here the keys, tokens, certificates and databases are made; the Python side starts the
 # services behind a TCP proxy it controls, cuts one district off and heals it, and checks
-# that the city's figures and the district's catalog catch up. Bounded in time (10 min).
+# that the city's figures and the district's catalog catch up, and that a case passed up to
+# the city and the city's reply cross cut links once each. Bounded in time (10 min).
 #
 #   Tests/network/run.sh [PYTEST ARGS]   (after `swift build`, or with HALL_BIN naming a
 #                                          folder of built executables; deploy/test.sh runs it)
@@ -66,7 +67,7 @@ for d in "${deployments[@]}"; do
   mint_as "$dir" "$d" catalog_admin "$d-admin" --region "${region[$d]}" >"$dir/admin.token"
   mint_as "$dir" "$d" supervisor "$d-supervisor" --region "${region[$d]}" >"$dir/supervisor.token"
   # Its window clerk, and an approver of the market regulation department (the city's
-  # catalog, in every deployment).
+  # catalog, in every deployment: the district's passes cases up, the city's decides them).
   mint_as "$dir" "$d" clerk "$d-clerk" --hall "${hall_of[$d]}" --region "${region[$d]}" \
     >"$dir/clerk.token"
   mint_as "$dir" "$d" approver "$d-approver-scjg" --department hl-scjgj \

@@ -1,15 +1,18 @@
-"""The network of halls with the built executables as processes (FED-1 to FED-3, SEC-4):
+"""The network of halls with the built executables as processes (FED-1 to FED-4, SEC-4):
 Puyang city above Hualong district and Qingfeng county, each deployment with its four
 services, its own database, key, link token and certificates from the city's authority, and
 every service requiring client certificates. The links between deployments run through TCP
 proxies this module controls (`Proxy`): the city's supervision to each district's intake and
-rating, each district's catalog to the city's catalog. Cutting a district closes its proxied
-connections and refuses new ones; healing accepts them again.
+rating and the city's intake to each district's intake (the cases passed up, FED-4), each
+district's catalog and intake to the city's catalog and intake (the city's replies). Cutting a
+district closes its proxied connections and refuses new ones; healing accepts them again.
 
 The fixtures are module-scoped and reusable by further tests: `network` (the deployments,
 their tokens and clients, the proxies), `city_catalog` (the demonstration catalog loaded into the
 city and taken by both districts) and `cases` (a scripted day and window cases in each
-district). Every wait is bounded; the figures of each phase are printed."""
+district). Every wait is bounded; the figures of each phase are printed. The last tests pass
+cases up from Hualong to the city and back (FED-4), across cut links, and one the city cannot
+take."""
 
 import asyncio
 import datetime
@@ -341,16 +344,18 @@ class Deployment:
 
 
 # The links between the deployments, each through a proxy: the district services the city
-# calls (its supervision follows their feeds, FED-3) and the city services a district calls
-# (its catalog follows the city's, FED-2). The network files name the proxies' addresses.
+# calls (its supervision follows their feeds, FED-3; its intake follows a district's intake
+# for the cases passed up, FED-4) and the city services a district calls (its catalog follows
+# the city's, FED-2; its intake follows the city's for the replies, FED-4). The network files
+# name the proxies' addresses.
 CITY_CALLS = ["intake", "rating"]
-DISTRICT_CALLS = ["catalog"]
+DISTRICT_CALLS = ["catalog", "intake"]
 
 
 class Network:
     """The city and its two districts, with a proxy on every link between them:
     `proxies[district]` maps each district service the city calls ("intake", "rating") and
-    each city service the district calls ("city-catalog") to its proxy."""
+    each city service the district calls ("city-catalog", "city-intake") to its proxy."""
 
     def __init__(self):
         self.loop = asyncio.new_event_loop()
@@ -602,11 +607,16 @@ def district_view(network, district):
     d, city = network[district], network.city
     own = supervised_cases(d.supervision, d.token("supervisor"), source=supervision.CASE_SOURCE_FEED)
     at_city = supervised_cases(city.supervision, city.token("supervisor"), region_code=d.region)
+    # Everything the district recorded (its deployment's figures), and the same by region:
+    # its own cases and ratings count in its own region in its own supervision, whatever
+    # region the city's department names (FED-4), as in the city's row for it.
     own_rows = figures(d.supervision, d.token("supervisor"), supervision_api.GROUPING_DEPLOYMENT)
+    by_region = figures(d.supervision, d.token("supervisor"), supervision_api.GROUPING_REGION)
     city_rows = [r for r in figures(city.supervision, city.token("supervisor"),
                                     supervision_api.GROUPING_REGION) if r.key == d.region]
-    return {"intake": intake_cases(d), "own": own, "city": at_city,
+    return {"region": d.region, "intake": intake_cases(d), "own": own, "city": at_city,
             "own_figures": counts(own_rows[0] if own_rows else None),
+            "own_by_region": {r.key: counts(r) for r in by_region},
             "city_figures": counts(city_rows[0] if city_rows else None)}
 
 
@@ -618,11 +628,20 @@ def caught_up(view):
             and view["own"] == view["city"] and view["own_figures"] == view["city_figures"])
 
 
+def assert_own_figures_of_its_region(view):
+    """The district's own figures by region: one row, its region's, with the city's numbers
+    for it."""
+    assert view["own_by_region"] == {view["region"]: view["city_figures"]}, \
+        (f"the district's own figures by region {view['own_by_region']}, the city's row for "
+         f"{view['region']} {view['city_figures']}")
+
+
 def difference(view):
     own, city = view["own"], view["city"]
     return {"intake": len(view["intake"]), "district supervision": len(own), "city": len(city),
             "missing at the city": sorted(set(own) - set(city))[:5],
             "differing": [(n, own[n], city[n]) for n in own if n in city and own[n] != city[n]][:5],
+            "own figures by region": view["own_by_region"],
             "figures": (view["own_figures"], view["city_figures"])}
 
 
@@ -643,6 +662,18 @@ def lags(network):
     city = network.city
     return {lag.subscription: lag for lag in city.supervision.ListFeedLags(
         supervision_api.ListFeedLagsRequest(), metadata=city.token("supervisor"), timeout=10).lags}
+
+
+def silent_seconds(network, subscription):
+    """How long the city's supervision has not heard from the producer of `subscription`
+    (None when it never has)."""
+    lag = lags(network).get(subscription)
+    return lag.seconds_silent if lag is not None and lag.HasField("seconds_silent") else None
+
+
+def heard_within(network, subscription, seconds):
+    silent = silent_seconds(network, subscription)
+    return silent is not None and silent < seconds
 
 
 def latest_version(deployment, code):
@@ -701,6 +732,8 @@ def test_both_districts_cases_reach_the_city(network, cases):
             lag = now[f"{feed}@{district}"]
             assert (lag.deployment, lag.region_code) == (district, network[district].region)
             assert lag.events_behind == 0 and lag.parked_events == 0, lag
+    for district in DISTRICTS:
+        assert_own_figures_of_its_region(district_view(network, district))
 
 
 def adjust_item(city, code, today):
@@ -723,12 +756,13 @@ def has_city_changes(deployment, adjusted, cancelled):
 
 
 class LagWatch:
-    """The most events behind the city's ListFeedLags showed for each subscription, polled
-    every 0.2 s from a thread until `stop()`."""
+    """The most events behind (and seconds silent) the city's ListFeedLags showed for each
+    subscription, polled every 0.2 s from a thread until `stop()`."""
 
     def __init__(self, network):
         self.network = network
         self.most = {}
+        self.most_silent = {}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
@@ -738,6 +772,8 @@ class LagWatch:
             try:
                 for name, lag in lags(self.network).items():
                     self.most[name] = max(self.most.get(name, 0), lag.events_behind)
+                    if lag.HasField("seconds_silent"):
+                        self.most_silent[name] = max(self.most_silent.get(name, 0), lag.seconds_silent)
             except grpc.RpcError:
                 pass
             self.done.wait(0.2)
@@ -788,13 +824,24 @@ def test_a_district_cut_off_catches_up_after_healing(network, cases):
         assert len(cut_view["intake"]) >= len(before["intake"]) + len(during)
         assert {code: latest_version(cut, code).version for code in versions_before} == versions_before, \
             "the cut county has not seen the city's change"
-        # The contract has no field for a link that cannot connect: a district's lag is as of
-        # the last message the city received from it. Shown, not asserted.
+        # A district's lag is as of the last message the city received from it; how long the
+        # city has not heard from it (an idle feed heartbeats every second) grows while cut,
+        # and the connected district's stays fresh.
+        silent_feed = f"intake@{QINGFENG}"
+        first_silence = silent_seconds(network, silent_feed)
+        assert first_silence is not None and first_silence > 3, \
+            f"{silent_feed} silent {first_silence} s after {time.time() - cut_at:.1f} s cut"
+        time.sleep(1.5)
+        later_silence = silent_seconds(network, silent_feed)
+        assert later_silence > first_silence + 1, (first_silence, later_silence)
+        wait_for(f"the city hears from {HUALONG} while {QINGFENG} is cut",
+                 lambda: all(heard_within(network, f"{feed}@{HUALONG}", 3)
+                             for feed in ["intake", "rating"]), timeout=15)
         lags_cut = {name: lag for name, lag in lags(network).items() if name.endswith("@" + QINGFENG)}
         print(f"{QINGFENG} cut for {time.time() - cut_at:.1f} s: {len(cut_view['intake'])} cases in its "
               f"intake, {len(cut_view['city'])} at the city; the city's ListFeedLags for it: " +
-              ", ".join(f"{n} {lag.events_behind} events behind ({lag.seconds_behind:.0f} s)"
-                        for n, lag in lags_cut.items()))
+              ", ".join(f"{n} {lag.events_behind} events behind ({lag.seconds_behind:.0f} s), "
+                        f"silent {lag.seconds_silent:.1f} s" for n, lag in lags_cut.items()))
         refused = {name: proxy.refused for name, proxy in network.proxies[QINGFENG].items()}
         print(f"connections refused while cut: {refused}")
         assert all(refused.values()), f"every link tries again while cut: {refused}"
@@ -803,6 +850,9 @@ def test_a_district_cut_off_catches_up_after_healing(network, cases):
     healed_at = time.time()
     watch = LagWatch(network)
     try:
+        _, heard_took = wait_for(f"the city hears from {QINGFENG} again after healing",
+                                 lambda: heard_within(network, silent_feed, 3),
+                                 timeout=60, interval=0.2)
         _, catalog_took = wait_for(f"{QINGFENG} takes the city's change after healing",
                                    lambda: has_city_changes(cut, adjusted, cancelled), timeout=90,
                                    interval=0.2)
@@ -810,7 +860,9 @@ def test_a_district_cut_off_catches_up_after_healing(network, cases):
         took = time.time() - healed_at
     finally:
         most = watch.stop()
-    print(f"healed: {QINGFENG} took the city's catalog change {catalog_took:.1f} s after healing; "
+    print(f"healed: the city heard from {QINGFENG} again (silent < 3 s) {heard_took:.1f} s after "
+          f"healing (most seen: {watch.most_silent.get(silent_feed, 0):.1f} s); "
+          f"{QINGFENG} took the city's catalog change {catalog_took:.1f} s after healing; "
           f"the city caught up with it {took:.1f} s after healing (most events behind seen: "
           + ", ".join(f"{n} {most.get(n, 0)}" for n in sorted(most) if n.endswith("@" + QINGFENG))
           + f"): {summary(view)}")
@@ -821,6 +873,8 @@ def test_a_district_cut_off_catches_up_after_healing(network, cases):
     print(f"{HUALONG}: {summary(hualong_view)}")
     for name, lag in lags(network).items():
         assert lag.parked_events == 0, f"{name} parked events: {lag}"
+    # The county's own figures by region are its region's, as the city's row for it.
+    assert_own_figures_of_its_region(view)
 
 
 def test_a_foreign_certificate_is_refused(network):
@@ -888,3 +942,225 @@ def test_a_district_link_reads_its_own_region_only(network, cases):
         ]:
             code, details = refusal(call)
             assert code == grpc.StatusCode.PERMISSION_DENIED, details
+
+
+# — cases passed up to the city and its replies (FED-4) —
+
+# The item the case passed up is for (food business licence, of the market regulation
+# department whose approvers every deployment has), and the district's own item no city
+# catalog has, copied from it.
+PASSED_ITEM = "HL-SCJG-004"
+LOCAL_ITEM = "HL-SCJG-901"
+CITY_AUTHORITY = "濮阳市市场监督管理局"
+
+
+def get_case(deployment, number, token="supervisor"):
+    return deployment.intake.GetCase(intake_api.GetCaseRequest(case_number=number),
+                                     metadata=deployment.token(token), timeout=10)
+
+
+def passed_from(city, district, number, item=""):
+    """The city's cases taken from `district`'s case `number` (of `item`, when given)."""
+    listed = paged(city.intake.ListCases, intake_api.ListCasesRequest(item_code=item, page_size=200),
+                   "cases", metadata=city.token("supervisor"))
+    return [c for c in listed if c.HasField("passed_from")
+            and (c.passed_from.deployment, c.passed_from.case_number) == (district, number)]
+
+
+def case_in(deployment, number, state):
+    """The case once the deployment's intake has it in `state` (None before)."""
+    kase = get_case(deployment, number)
+    return kase if kase.state == state else None
+
+
+def pass_up(deployment, number, reason):
+    return deployment.intake.EscalateCase(intake_api.EscalateCaseRequest(
+        request_id=rid(), case_number=number, to_level=common.ADMINISTRATIVE_LEVEL_CITY,
+        to_authority=CITY_AUTHORITY, reason=reason), metadata=deployment.token("approver"), timeout=10)
+
+
+def actions(kase, action):
+    return [entry for entry in kase.timeline if entry.action == action]
+
+
+def supervised(deployment, number):
+    """The case as the deployment's supervision has it."""
+    return deployment.supervision.GetCase(supervision_api.GetCaseRequest(case_number=number),
+                                          metadata=deployment.token("supervisor"), timeout=10)
+
+
+def supervised_in(deployment, number, state):
+    """The supervised case once its supervision has it in `state` (None before)."""
+    try:
+        kase = supervised(deployment, number)
+    except grpc.RpcError as error:
+        if error.code() == grpc.StatusCode.NOT_FOUND:
+            return None
+        raise
+    return kase if kase.state == state else None
+
+
+def test_a_case_passed_up_and_its_reply_cross_cut_links(network, cases):
+    city, d = network.city, network[HUALONG]
+    number = window_case(d, PASSED_ITEM).case_number
+    assert get_case(d, number).state == intake.CASE_STATE_ACCEPTED
+
+    # Passed up while the district is cut off: answered at once, and the case waits here.
+    network.cut(HUALONG)
+    try:
+        passed = pass_up(d, number, "涉及跨区经营，报市局审批")
+        assert passed.state == intake.CASE_STATE_PASSED_UP
+        assert (passed.passed_to.deployment, passed.passed_to.region_code,
+                passed.passed_to.case_number) == (CITY, city.region, "")
+        assert passed.deadline.budget_working_days == 3
+        assert [e.action for e in passed.timeline][-1] == "passed_up"
+        # The district's own supervision watches the leg: open, passed up.
+        held, _ = wait_for(f"{HUALONG}'s supervision has the case passed up",
+                           lambda: supervised_in(d, number, intake.CASE_STATE_PASSED_UP), timeout=30)
+        assert held.open and held.region_code == d.region
+        time.sleep(3)  # the city's intake and supervision try the cut link meanwhile
+        assert passed_from(city, HUALONG, number) == [], "the city cannot have it yet"
+        assert supervised_in(city, number, intake.CASE_STATE_PASSED_UP) is None
+        assert get_case(d, number).state == intake.CASE_STATE_PASSED_UP
+    finally:
+        network.heal(HUALONG)
+    taken, took_up = wait_for(f"the city takes {number} after healing",
+                              lambda: passed_from(city, HUALONG, number), timeout=60, interval=0.2)
+    assert len(taken) == 1, [c.case_number for c in taken]
+    city_number = taken[0].case_number
+    at_city = get_case(city, city_number)
+    print(f"\nthe city took {HUALONG}'s {number} as {city_number} {took_up:.1f} s after healing")
+    # The city's own case: its number (no region), accepted, the district's materials and
+    # history, the reply's limit, the city item's department.
+    assert city_number.startswith(PASSED_ITEM + "-") and not city_number.startswith(d.region)
+    assert at_city.state == intake.CASE_STATE_ACCEPTED
+    assert (at_city.passed_from.deployment, at_city.passed_from.region_code,
+            at_city.passed_from.case_number) == (HUALONG, d.region, number)
+    assert list(at_city.materials) == list(passed.materials)
+    assert list(at_city.timeline[:-1]) == list(passed.timeline)
+    assert at_city.timeline[-1].action == "received_from_below"
+    assert at_city.deadline.budget_working_days == 3
+    city_spec = city.catalog.GetGuide(catalog_api.GetGuideRequest(item_code=PASSED_ITEM),
+                                      timeout=10).version.spec
+    assert at_city.department_id == city_spec.department_id
+    assert at_city.applicant.id_number == COMPANY.id_number
+    # The city's supervision sees the district's case passed up, over the same link.
+    wait_for(f"the city's supervision has {number} passed up",
+             lambda: supervised_in(city, number, intake.CASE_STATE_PASSED_UP), timeout=60)
+
+    # Decided at the city while the district is cut off again: the reply waits for the link.
+    network.cut(HUALONG)
+    try:
+        approver = city.token("approver")
+        city.intake.StartReview(intake_api.StartReviewRequest(request_id=rid(), case_number=city_number),
+                                metadata=approver, timeout=10)
+        replied = city.intake.DecideCase(intake_api.DecideCaseRequest(
+            request_id=rid(), case_number=city_number, approve=True), metadata=approver, timeout=10)
+        assert replied.state == intake.CASE_STATE_REPLIED
+        # The city's supervision has its own case decided; the district's case waits.
+        wait_for(f"the city's supervision has {city_number} replied",
+                 lambda: supervised_in(city, city_number, intake.CASE_STATE_REPLIED), timeout=30)
+        time.sleep(3)  # the district's intake tries the cut link meanwhile
+        waiting = get_case(d, number)
+        assert waiting.state == intake.CASE_STATE_PASSED_UP and not actions(waiting, "replied")
+        assert supervised_in(d, number, intake.CASE_STATE_PASSED_UP) is not None
+    finally:
+        network.heal(HUALONG)
+    approved, took_down = wait_for(
+        f"{HUALONG} has the city's reply after healing",
+        lambda: case_in(d, number, intake.CASE_STATE_APPROVED),
+        timeout=60, interval=0.2)
+    print(f"{HUALONG} had the city's approval of {number} {took_down:.1f} s after healing")
+    assert approved.passed_to.case_number == city_number
+    assert approved.decision.approved
+    assert approved.decision.decided_by == f"{CITY}:{CITY}-approver-scjg"
+    assert approved.deadline.budget_working_days == 2
+    assert approved.timeline[-1].action == "replied"
+
+    # Issued and delivered at the district's own window.
+    d.intake.IssueLicence(intake_api.IssueLicenceRequest(
+        request_id=rid(), case_number=number, licence_name="食品经营许可证"),
+        metadata=d.token("approver"), timeout=10)
+    delivered = d.intake.DeliverResult(intake_api.DeliverResultRequest(
+        request_id=rid(), case_number=number), metadata=d.token("clerk"), timeout=10)
+    assert delivered.state == intake.CASE_STATE_DELIVERED
+
+    # Nothing doubled: one city case, one pass and one reply on the district's case.
+    time.sleep(2)
+    assert [c.case_number for c in passed_from(city, HUALONG, number)] == [city_number]
+    final = get_case(d, number)
+    assert final.state == intake.CASE_STATE_DELIVERED
+    assert (len(actions(final, "passed_up")), len(actions(final, "replied"))) == (1, 1)
+    assert get_case(city, city_number).state == intake.CASE_STATE_REPLIED
+
+    # Both supervisions see the leg: the district's case in its own and the city's, the city's
+    # case in the city's.
+    own, _ = wait_for(f"{HUALONG}'s supervision has {number} delivered",
+                      lambda: supervised_in(d, number, intake.CASE_STATE_DELIVERED), timeout=30)
+    above, _ = wait_for(f"the city's supervision has {number} delivered",
+                        lambda: supervised_in(city, number, intake.CASE_STATE_DELIVERED), timeout=30)
+    theirs, _ = wait_for(f"the city's supervision has {city_number} replied",
+                         lambda: supervised_in(city, city_number, intake.CASE_STATE_REPLIED), timeout=30)
+    assert not own.open and not above.open and not theirs.open
+    assert own.region_code == above.region_code == d.region
+    assert [e.action for e in own.timeline] == [e.action for e in above.timeline]
+    print(f"supervision: {number} in {HUALONG}'s ({own.region_code}) and the city's "
+          f"({above.region_code}); {city_number} in the city's (region {theirs.region_code}, "
+          f"department {theirs.department_id})")
+    for name, lag in lags(network).items():
+        assert lag.parked_events == 0, f"{name} parked events: {lag}"
+    # Shown, not asserted: where the city counts its own case (by its department's region).
+    after = district_view(network, HUALONG)
+    print(f"after the round trip: the city lists {len(after['city'])} cases under {d.region} and "
+          f"counts {after['city_figures']['accepted_cases']} accepted there; {HUALONG} has "
+          f"{len(after['own'])} and {after['own_figures']['accepted_cases']}")
+    # The city's case is of the item it was passed up for: its intake finds it by the item, and
+    # its supervision counts it under the item.
+    assert (at_city.item_code, at_city.item_name) == (PASSED_ITEM, city_spec.name)
+    assert [c.case_number for c in passed_from(city, HUALONG, number, PASSED_ITEM)] == [city_number]
+    assert theirs.item_code == PASSED_ITEM
+
+
+def test_a_case_the_city_cannot_take_comes_back(network, cases):
+    """The district's own item, which the city's catalog lacks: the city stores nothing and
+    answers why, and the case is the district's to review again."""
+    city, d = network.city, network[HUALONG]
+    spec = latest_version(d, PASSED_ITEM).spec
+    spec.name = "食品经营许可核发（区级自设）"
+    d.catalog.CreateItem(catalog_api.CreateItemRequest(request_id=rid(), code=LOCAL_ITEM, spec=spec),
+                         metadata=d.token("admin"), timeout=10)
+    d.catalog.PublishItem(catalog_api.PublishItemRequest(
+        request_id=rid(), code=LOCAL_ITEM, reason=catalog.CHANGE_REASON_NEW,
+        reason_note="区级自设事项", effective_date=civil(hall_today())),
+        metadata=d.token("admin"), timeout=10)
+
+    def accepted():
+        try:
+            return window_case(d, LOCAL_ITEM).case_number
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+            return None
+    number, _ = wait_for(f"{HUALONG}'s intake takes its own item", accepted, timeout=30)
+    code, _ = refusal(lambda: city.catalog.GetGuide(
+        catalog_api.GetGuideRequest(item_code=LOCAL_ITEM), timeout=10))
+    assert code == grpc.StatusCode.NOT_FOUND, "the city's catalog has no such item"
+
+    passed = pass_up(d, number, "报市局审批")
+    assert passed.state == intake.CASE_STATE_PASSED_UP
+    back, took = wait_for(
+        f"{HUALONG}'s case {number} comes back from the city",
+        lambda: case_in(d, number, intake.CASE_STATE_IN_REVIEW),
+        timeout=60, interval=0.2)
+    note = back.timeline[-1].note
+    print(f"\nthe city's refusal of {number} came back in {took:.1f} s: {note!r}")
+    assert back.timeline[-1].action == "replied"
+    assert CITY in note and LOCAL_ITEM in note, note
+    assert (len(actions(back, "passed_up")), len(actions(back, "replied"))) == (1, 1)
+    assert passed_from(city, HUALONG, number) == [], "the city stored nothing"
+    # Back in review, the district's approver decides it here.
+    decided = d.intake.DecideCase(intake_api.DecideCaseRequest(
+        request_id=rid(), case_number=number, approve=True), metadata=d.token("approver"), timeout=10)
+    assert decided.state == intake.CASE_STATE_APPROVED
+    for name, lag in lags(network).items():
+        assert lag.parked_events == 0, f"{name} parked events: {lag}"
