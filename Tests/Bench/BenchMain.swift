@@ -15,7 +15,7 @@ struct HallBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hall-bench",
     abstract: "Measure the platform on this machine against throw-away databases.",
-    subcommands: [FeedBench.self, IntakeBench.self, SupervisionBench.self])
+    subcommands: [FeedBench.self, IntakeBench.self, SupervisionBench.self, NetworkBench.self])
 
   /// Kept alive for the whole run; written once, before any other task starts.
   nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []

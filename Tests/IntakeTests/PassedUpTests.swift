@@ -124,6 +124,7 @@ struct PassedUpTests {
         #expect(cityCase.passedFrom.deployment == TestKeys.deployment)
         #expect(cityCase.passedFrom.regionCode == "410902")
         #expect(cityCase.materials == passed.materials && cityCase.departmentID == "scjg")
+        #expect(cityCase.itemCode == passed.itemCode && cityCase.itemName == passed.itemName)
         #expect(cityCase.deadline.budgetWorkingDays == 3)
         #expect(
           cityCase.timeline.map(\.action).prefix(passed.timeline.count)
@@ -176,6 +177,7 @@ struct PassedUpTests {
         let kase = try await hall.get(passed.caseNumber)
         return kase.state == .inReview ? kase : nil
       }
+      #expect(!back.hasPassedTo)
       let note = try #require(back.timeline.last?.note)
       #expect(note.contains(Self.city) && note.contains(IntakeFixture.promisedItem))
       let stored = try await cityIntake.database.withClient { client in

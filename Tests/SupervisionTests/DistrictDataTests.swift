@@ -131,18 +131,16 @@ struct DistrictDataTests {
     #expect(throws: ServiceError.self) { try link.check("HL-SCJG-001-20261124-000007", "case") }
   }
 
-  @Test("a deployment's own cases count in its region, a city department's item included")
+  @Test("a deployment's own cases and ratings count in its region, a city department's too")
   func ownRegion() {
-    var rules = SupervisionRules()
-    rules.regionCode = "410902"
-    let hualong = IntakeReplica(rules: rules, calendars: CalendarSource())
-    #expect(hualong.ownRegion(department: "410900") == "410902")
-    #expect(hualong.ownRegion(department: "410922") == "410902")
-    #expect(hualong.ownRegion(department: "410902") == "410902")
-    #expect(hualong.ownRegion(department: "410902001") == "410902001")
-    #expect(hualong.ownRegion(department: nil) == "410902")
+    var hualong = SupervisionRules()
+    hualong.regionCode = "410902"
+    #expect(hualong.region(ofDepartmentIn: "410900") == "410902")
+    #expect(hualong.region(ofDepartmentIn: "410922") == "410902")
+    #expect(hualong.region(ofDepartmentIn: "410902") == "410902")
+    #expect(hualong.region(ofDepartmentIn: "410902001") == "410902001")
+    #expect(hualong.region(ofDepartmentIn: nil) == "410902")
     // A hall without a region of its own counts by its departments.
-    let lone = IntakeReplica(rules: SupervisionRules(), calendars: CalendarSource())
-    #expect(lone.ownRegion(department: "410900") == "410900")
+    #expect(SupervisionRules().region(ofDepartmentIn: "410900") == "410900")
   }
 }

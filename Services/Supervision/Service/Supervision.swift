@@ -33,9 +33,12 @@ public enum Supervision: ServiceProgram {
           try FeedConsumer(
             following: "catalog", types: CatalogReplica.eventTypes, context: service
           ) { event, db in try await CatalogReplica(db: db).apply(event) },
-          try FeedConsumer(following: "intake", types: IntakeReplica.eventTypes, context: service) {
-            event, db in try await intake.apply(event, on: db)
-          },
+          try FeedConsumer(
+            following: "intake", types: IntakeReplica.eventTypes, context: service,
+            applyBatch: { events, subscription, db in
+              try await intake.apply(batch: events, subscription: subscription, on: db)
+            }
+          ) { event, db in try await intake.apply(event, on: db) },
           try FeedConsumer(following: "rating", types: RatingReplica.eventTypes, context: service) {
             event, db in try await rating.apply(event, on: db)
           },
@@ -54,15 +57,20 @@ public enum Supervision: ServiceProgram {
       let district = DistrictLink(child)
       let intake = IntakeReplica(rules: rules, calendars: service.calendars, district: district)
       let rating = RatingReplica(rules: rules, calendars: service.calendars, district: district)
-      let follow: [(String, [String], FeedConsumer.Apply)] = [
+      let follow: [(String, [String], FeedConsumer.ApplyBatch?, FeedConsumer.Apply)] = [
         (
-          "intake", IntakeReplica.eventTypes, { event, db in try await intake.apply(event, on: db) }
+          "intake", IntakeReplica.eventTypes,
+          { events, subscription, db in
+            try await intake.apply(batch: events, subscription: subscription, on: db)
+          },
+          { event, db in try await intake.apply(event, on: db) }
         ),
         (
-          "rating", RatingReplica.eventTypes, { event, db in try await rating.apply(event, on: db) }
+          "rating", RatingReplica.eventTypes, nil,
+          { event, db in try await rating.apply(event, on: db) }
         ),
       ]
-      return follow.compactMap { producer, types, apply in
+      return follow.compactMap { producer, types, applyBatch, apply in
         guard let address = child.addresses[producer] else { return nil }
         let name = "\(producer)@\(child.name)"
         return FeedConsumer(
@@ -70,7 +78,7 @@ public enum Supervision: ServiceProgram {
             name: name, address: address, security: service.links, token: token,
             typePrefixes: types),
           client: service.client, logger: service.logger, metrics: service.metrics,
-          producer: name, apply: apply)
+          producer: name, applyBatch: applyBatch, apply: apply)
       }
     }
   }

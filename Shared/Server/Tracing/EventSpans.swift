@@ -1,12 +1,12 @@
-import HallContracts
+public import HallContracts
 import Instrumentation
 import Tracing
 
 /// A consumer span for applying an event, a child of the change that made it (the event's
 /// own trace context): a case's acceptance and what supervision does with it share a trace.
 /// An event without a context (its producer does not trace) is applied outside any trace.
-enum EventSpans {
-  static func applying<Result>(
+public enum EventSpans {
+  public static func applying<Result>(
     _ event: Hall_Events_V1_Event, subscription: String, _ body: () async throws -> Result
   ) async throws -> Result {
     guard !event.traceContext.isEmpty else { return try await body() }

@@ -9,6 +9,9 @@ public enum Traces {
     InstrumentationContext.currentCarrier["traceparent"]
   }
 
+  /// The running trace's context (W3C keys), for events written later outside it.
+  public static var currentContext: [String: String] { InstrumentationContext.currentCarrier }
+
   /// Marks, in the trace whose `traceparent` a record kept, that `operation` happened now
   /// outside any call (a timer's card on a case accepted days before), and returns the
   /// context for the events it causes; nil when the record kept none or tracing is off.

@@ -52,6 +52,7 @@ enum Referrals {
   ) throws -> (Case, CaseStep) {
     var kase = Case.with {
       $0.caseNumber = caseNumber
+      $0.itemCode = version.itemCode
       $0.channel = passed.channel
       $0.applicant = passed.applicant
       if passed.hasAgent { $0.agent = passed.agent }
@@ -133,7 +134,9 @@ enum Referrals {
       return CaseStep(
         .replied, note: "denied by \(city) (case \(reply.caseNumber)): \(reply.decision.reason)")
     case .refused:
+      // Back here to decide, or to pass elsewhere: it is no longer the city's.
       kase.state = .inReview
+      kase.clearPassedTo()
       return CaseStep(.replied, note: "\(city) did not take the case: \(reply.refusal.detail)")
     default:
       throw ServiceError.failedPrecondition(

@@ -30,6 +30,17 @@ struct SupervisionRules: Sendable, Equatable {
 
   init() {}
 
+  /// The region a record of this deployment's own counts in, given its department's: that
+  /// region when it lies within the deployment's (or is it), otherwise the deployment's, so
+  /// that a city's item handled at a district's hall is the district's case (FED-3). A hall
+  /// without a region counts by its departments.
+  func region(ofDepartmentIn department: String?) -> String {
+    guard let own = RegionCode(regionCode) else { return department ?? regionCode }
+    guard let department, let code = RegionCode(department), code == own || own.contains(code)
+    else { return own.digits }
+    return department
+  }
+
   /// Settings: HALL_WARNING_THRESHOLD ("1d" working days before, or "80%" used),
   /// HALL_TIMER_INTERVAL_SECONDS, HALL_TIMER_BATCH_SIZE, HALL_REGION_CODE,
   /// HALL_REPORT_CUT_OFF ("17:00"), HALL_APPEAL_WORKING_DAYS.

@@ -32,7 +32,7 @@ struct IntakeReplica {
     let (region, wait) = try await Tickets(db: db).regionAndWait(
       department: intakeCase.departmentID, ticket: intakeCase.ticketID)
     let facts = try IntakeFacts.of(
-      intakeCase, regionCode: district?.regionCode ?? ownRegion(department: region),
+      intakeCase, regionCode: self.region(of: intakeCase, departmentRegion: region),
       waitSeconds: wait ?? 0)
     let ledger = try await CaseLedger.open(on: db, rules: rules, calendars: calendars)
     let old = try await CaseStore(db: db).lock(intakeCase.caseNumber)
@@ -41,15 +41,13 @@ struct IntakeReplica {
       at: event.occurredAt.date)
   }
 
-  /// The region a case of this deployment's own counts in: its department's when that lies
-  /// within the deployment's region (or is it), otherwise the deployment's: a city's item
-  /// handled at a district's hall is the district's case (FED-3). A hall without a region
-  /// counts by its departments.
-  func ownRegion(department: String?) -> String {
-    guard let own = RegionCode(rules.regionCode) else { return department ?? rules.regionCode }
-    guard let department, let code = RegionCode(department), code == own || own.contains(code)
-    else { return own.digits }
-    return department
+  /// The region a case counts in: a district's for what its link brings; a case passed up
+  /// from a deployment below is this deployment's own (it decided it here, FED-4); else by
+  /// its department (``SupervisionRules/region(ofDepartmentIn:)``).
+  func region(of intakeCase: IntakeCase, departmentRegion: String?) -> String {
+    if let district { return district.regionCode }
+    if intakeCase.hasPassedFrom, !rules.regionCode.isEmpty { return rules.regionCode }
+    return rules.region(ofDepartmentIn: departmentRegion)
   }
 
   /// A served ticket's wait; when it names a case supervision already has, the case is

@@ -45,11 +45,11 @@ struct RatingReplica {
     }
   }
 
-  /// Where a record counts: a district's region for what its link brings, else the region
-  /// of the department in the catalog's replica, else this deployment's.
+  /// Where a record counts: a district's region for what its link brings, else by its
+  /// department (``SupervisionRules/region(ofDepartmentIn:)``), as its case does.
   func region(of department: String, on db: Database) async throws -> String {
     if let district { return district.regionCode }
-    return try await CatalogReplica(db: db).region(of: department) ?? rules.regionCode
+    return rules.region(ofDepartmentIn: try await CatalogReplica(db: db).region(of: department))
   }
 
   /// An attitude mark "bad" raises ATTITUDE_BAD where it was given.

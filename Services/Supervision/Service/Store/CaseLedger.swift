@@ -1,4 +1,5 @@
 import Foundation
+import HallContracts
 import HallDatabase
 import HallServer
 
@@ -35,15 +36,27 @@ struct CaseLedger {
   }
 
   /// Writes judged cases with a fixed number of statements however many there are: the
-  /// timer's pass at the 17:00 closing, when a day's due times fall together, is one batch.
-  func write(_ outcomes: [CaseJudge.Outcome]) async throws {
+  /// timer's pass at the 17:00 closing, when a day's due times fall together, is one batch,
+  /// and so is a batch of a feed (``IntakeReplica/apply(batch:subscription:on:)``), where one
+  /// case may have been judged several times in order: its figures' changes add up, the
+  /// last judgement is stored, and an anomaly raised twice is raised once. `traces` are the
+  /// cases' traces when they were judged in several (one per outcome).
+  func write(_ outcomes: [CaseJudge.Outcome], traces: [String?]? = nil) async throws {
     guard !outcomes.isEmpty else { return }
     var figures = DailyFigures()
     for outcome in outcomes { figures.add(outcome.figures) }
     try await FigureStore(db: db).add(figures)
+    var last: [String: Int] = [:]
+    for (index, outcome) in outcomes.enumerated() { last[outcome.kase.caseNumber] = index }
+    let stored = outcomes.indices.filter { last[outcomes[$0].kase.caseNumber] == $0 }
     try await Outbox.append(
       outcomes.flatMap(\.events),
-      alongside: try CaseStore.save(outcomes.map(\.kase), next: outcomes.map(\.next)), on: db)
-    try await AnomalyStore(db: db).insert(outcomes.flatMap(\.anomalies))
+      alongside: try CaseStore.save(
+        stored.map { outcomes[$0].kase }, next: stored.map { outcomes[$0].next },
+        traces: traces.map { traces in stored.map { traces[$0] } }),
+      on: db)
+    var raised = Set<String>()
+    try await AnomalyStore(db: db).insert(
+      outcomes.flatMap(\.anomalies).filter { raised.insert($0.id).inserted })
   }
 }

@@ -21,6 +21,22 @@ struct CaseStore {
     return try rows.first.map(Self.stored)
   }
 
+  /// The cases among `caseNumbers` that supervision has, locked, in one statement (a batch of
+  /// a feed, FED-3).
+  func lock(_ caseNumbers: [String]) async throws -> [String: StoredCase] {
+    let rows = try await db.query(
+      """
+      SELECT body, red_anomalies, traceparent FROM cases WHERE case_number = ANY(\(caseNumbers))
+      ORDER BY case_number FOR UPDATE
+      """)
+    var cases: [String: StoredCase] = [:]
+    for row in rows {
+      let stored = try Self.stored(row)
+      cases[stored.kase.caseNumber] = stored
+    }
+    return cases
+  }
+
   func find(_ caseNumber: String) async throws -> SupervisedCase? {
     let rows = try await db.query("SELECT body FROM cases WHERE case_number = \(caseNumber)")
     return try rows.first.map { try SupervisedCase(bytea: try $0.decode(ByteBuffer.self)) }
@@ -45,9 +61,14 @@ struct CaseStore {
 
   /// Stores judged cases, new or changed, each with the instant of its next check (nil:
   /// nothing pending): one statement however many there are. A case changed inside a trace
-  /// (an event applied, a call) keeps that trace; one changed outside (the timer) keeps its
-  /// own.
-  static func save(_ cases: [SupervisedCase], next: [Date?]) throws -> PostgresQuery {
+  /// (an event applied, a call) keeps that trace (`traces`, one per case, when the cases
+  /// were judged in several; the running one otherwise); one changed outside (the timer)
+  /// keeps its own.
+  static func save(_ cases: [SupervisedCase], next: [Date?], traces: [String?]? = nil) throws
+    -> PostgresQuery
+  {
+    let running = Traces.currentParent ?? ""
+    let traceparents = traces?.map { $0 ?? "" } ?? cases.map { _ in running }
     // Arrays of optionals do not bind: -1 and a flag stand for "none".
     let acceptDays = cases.map {
       $0.hasAcceptTime ? CivilDate(chinaStandardTimeOf: $0.acceptTime.date).dayNumber : -1
@@ -56,14 +77,15 @@ struct CaseStore {
       INSERT INTO cases AS c (case_number, region_code, department_id, item_code, source, open,
         timeliness, receive_time, accept_day, next_check, body, traceparent)
       SELECT k, r, d, i, s, o, t, rt, CASE WHEN ad >= 0 THEN ad END, CASE WHEN hn THEN nc END, b,
-        nullif(\(Traces.currentParent ?? ""), '')
+        nullif(tp, '')
       FROM unnest(\(cases.map(\.caseNumber)), \(cases.map(\.regionCode)),
         \(cases.map(\.departmentID)), \(cases.map(\.itemCode)),
         \(cases.map { Int16($0.source.rawValue) }), \(cases.map(\.open)),
         \(cases.map { Int16($0.timeliness.rawValue) }), \(cases.map(\.receiveTime.date)),
         \(acceptDays), \(next.map { $0 != nil }),
         \(next.map { $0 ?? Date(timeIntervalSince1970: 0) }),
-        \(try cases.map { try $0.bytea() })) AS x(k, r, d, i, s, o, t, rt, ad, hn, nc, b)
+        \(try cases.map { try $0.bytea() }), \(traceparents))
+        AS x(k, r, d, i, s, o, t, rt, ad, hn, nc, b, tp)
       ON CONFLICT (case_number) DO UPDATE SET region_code = excluded.region_code,
         department_id = excluded.department_id, item_code = excluded.item_code,
         source = excluded.source, open = excluded.open, timeliness = excluded.timeliness,
