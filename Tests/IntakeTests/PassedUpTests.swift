@@ -18,7 +18,7 @@ import Testing
 /// delivers. Each leg has its limit (3 working days for the reply, 2 after it).
 @Suite("Cases passed up to the city, and its decision back (FED-4)")
 struct PassedUpTests {
-  static let city = "puyang-city"
+  static let city = TestNetwork.city
 
   /// Runs `body` with a district hall (the fixture's, deployment TestKeys.deployment, region
   /// 410902) and its city's intake, whose catalog holds the fixture's items unless `empty`.
@@ -46,31 +46,13 @@ struct PassedUpTests {
     cityCatalog: Int, emptyCity: Bool, _ body: (IntakeFixture, TestService) async throws -> Void
   ) async throws {
     let cityPort = try freePort()
-    let districtNetwork = try TestNetwork.file([
-      "parent": TestNetwork.neighbour(
-        Self.city, level: "city", region: "410900",
-        addresses: ["intake": "127.0.0.1:\(cityPort)"])
-    ])
-    defer { try? FileManager.default.removeItem(atPath: districtNetwork) }
-    let districtOptions = [
-      "LEVEL": "district", "REGION_CODE": "410902", "NETWORK_FILE": districtNetwork,
-      "LINK_TOKEN": TestKeys.token(
-        .districtLink, subject: TestKeys.deployment, deployment: TestKeys.deployment),
-    ]
+    let districtOptions = try TestNetwork.district(below: ["intake": "127.0.0.1:\(cityPort)"])
+    defer { TestNetwork.remove(districtOptions) }
     try await IntakeFixture.with(options: districtOptions) { hall in
-      let cityNetwork = try TestNetwork.file([
-        "children": [
-          TestNetwork.neighbour(
-            TestKeys.deployment, level: "district", region: "410902",
-            addresses: ["intake": "127.0.0.1:\(hall.intakeService.port)"])
-        ]
-      ])
-      defer { try? FileManager.default.removeItem(atPath: cityNetwork) }
-      let cityOptions = [
-        "LEVEL": "city", "REGION_CODE": "410900", "NETWORK_FILE": cityNetwork,
-        "LINK_TOKEN": TestKeys.token(.districtLink, subject: Self.city, deployment: Self.city),
-        "CATALOG_ADDR": "127.0.0.1:\(cityCatalog)",
-      ]
+      var cityOptions = try TestNetwork.city(
+        above: ["intake": "127.0.0.1:\(hall.intakeService.port)"])
+      defer { TestNetwork.remove(cityOptions) }
+      cityOptions["CATALOG_ADDR"] = "127.0.0.1:\(cityCatalog)"
       try await TestService.with(
         Intake.definition, port: cityPort, options: cityOptions, clock: hall.clock.wallClock,
         deployment: Self.city
@@ -189,15 +171,8 @@ struct PassedUpTests {
 
   @Test("passing up needs the city's intake address, and a level that is the city's")
   func passingUpNeedsTheLink() async throws {
-    let network = try TestNetwork.file([
-      "parent": TestNetwork.neighbour(Self.city, level: "city", region: "410900")
-    ])
-    defer { try? FileManager.default.removeItem(atPath: network) }
-    let options = [
-      "LEVEL": "district", "REGION_CODE": "410902", "NETWORK_FILE": network,
-      "LINK_TOKEN": TestKeys.token(
-        .districtLink, subject: TestKeys.deployment, deployment: TestKeys.deployment),
-    ]
+    let options = try TestNetwork.district()
+    defer { TestNetwork.remove(options) }
     try await IntakeFixture.with(options: options) { hall in
       let accepted = try await hall.accept(try await hall.submit())
       await expectRefusal(.failedPrecondition, containing: "no intake address of \(Self.city)") {

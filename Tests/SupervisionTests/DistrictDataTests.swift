@@ -17,39 +17,26 @@ import Testing
 /// district numbers its cases with its region, so that no two districts' numbers meet.
 @Suite("Data up: a district's cases in the city's supervision (FED-3)")
 struct DistrictDataTests {
-  static let city = "puyang-city"
+  static let city = TestNetwork.city
 
   @Test("a district's accepted case reaches the city's supervision, in the district's region")
   func caseGoesUp() async throws {
     // The district (the fixture's hall, deployment TestKeys.deployment) below Puyang.
-    let districtNetwork = try TestNetwork.file([
-      "parent": TestNetwork.neighbour(Self.city, level: "city", region: "410900")
-    ])
-    defer { try? FileManager.default.removeItem(atPath: districtNetwork) }
-    let districtOptions = [
-      "LEVEL": "district", "REGION_CODE": "410902", "NETWORK_FILE": districtNetwork,
-    ]
+    let districtOptions = try TestNetwork.district()
+    defer { TestNetwork.remove(districtOptions) }
     try await IntakeFixture.with(options: districtOptions) { hall in
       let kase = try await hall.submit()
       #expect(kase.caseNumber.hasPrefix("410902-\(IntakeFixture.promisedItem)-"))
       _ = try await hall.accept(kase)
 
-      let cityNetwork = try TestNetwork.file([
-        "children": [
-          TestNetwork.neighbour(
-            TestKeys.deployment, level: "district", region: "410902",
-            addresses: ["intake": "127.0.0.1:\(hall.intakeService.port)"])
-        ]
-      ])
-      defer { try? FileManager.default.removeItem(atPath: cityNetwork) }
+      var cityOptions = try TestNetwork.city(
+        above: ["intake": "127.0.0.1:\(hall.intakeService.port)"])
+      defer { TestNetwork.remove(cityOptions) }
       // The city's own feeds: its catalog (here the district's, for the calendar and the
       // items); its own intake and rating are not running.
-      let cityOptions = [
-        "LEVEL": "city", "REGION_CODE": "410900", "NETWORK_FILE": cityNetwork,
-        "LINK_TOKEN": TestKeys.token(.districtLink, subject: Self.city, deployment: Self.city),
-        "CATALOG_ADDR": "127.0.0.1:\(hall.catalogService.port)",
-        "INTAKE_ADDR": "127.0.0.1:1", "RATING_ADDR": "127.0.0.1:1",
-      ]
+      cityOptions["CATALOG_ADDR"] = "127.0.0.1:\(hall.catalogService.port)"
+      cityOptions["INTAKE_ADDR"] = "127.0.0.1:1"
+      cityOptions["RATING_ADDR"] = "127.0.0.1:1"
       try await TestService.with(
         Supervision.definition, options: cityOptions, clock: hall.clock.wallClock,
         deployment: Self.city
