@@ -26,6 +26,10 @@ public final class ServiceApp: Service {
   public let identity: DeploymentIdentity
   public let metrics = ServiceMetrics()
   private let metricsEndpoint: MetricsEndpoint
+  /// Set when the service fails before its server listens (a migration, a part that cannot
+  /// be made, a pool too small): whoever waits for the port hears why instead of waiting
+  /// for ever, since the transport only answers once it has been asked to listen.
+  private let setup = SetupOutcome()
   private let health: HealthService
 
   /// Builds the listener: TLS when the settings give a certificate, plaintext only on a
@@ -88,7 +92,8 @@ public final class ServiceApp: Service {
 
   /// The port actually bound (useful when the settings asked for port 0).
   public func listeningPort() async throws -> Int {
-    let address = try await transport.listeningAddress
+    let transport = transport
+    let address = try await setup.racing { try await transport.listeningAddress }
     if let ipv4 = address.ipv4 { return ipv4.port }
     if let ipv6 = address.ipv6 { return ipv6.port }
     throw RPCError(code: .internalError, message: "server is not bound to an IP address")
@@ -96,13 +101,19 @@ public final class ServiceApp: Service {
 
   public func run() async throws {
     defer { metricsEndpoint.abandon() }
-    try await Migrator.migrate(
-      definition.migrations, schema: definition.name, client: client, logger: logger)
-    let context = ServiceContext(
-      name: definition.name, client: client, settings: settings, logger: logger,
-      links: try tls.links, metrics: metrics, identity: identity)
-    let parts = try await definition.make(context)
-    try checkPoolSize(for: parts.workers)
+    let parts: ServiceParts
+    do {
+      try await Migrator.migrate(
+        definition.migrations, schema: definition.name, client: client, logger: logger)
+      let context = ServiceContext(
+        name: definition.name, client: client, settings: settings, logger: logger,
+        links: try tls.links, metrics: metrics, identity: identity)
+      parts = try await definition.make(context)
+      try checkPoolSize(for: parts.workers)
+    } catch {
+      setup.fail(error)
+      throw error
+    }
     let feed = OutboxFeed(
       client: client, schema: definition.name,
       producer: "\(definition.name)@\(settings.deployment)", logger: logger, metrics: metrics)

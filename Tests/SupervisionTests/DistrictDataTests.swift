@@ -130,4 +130,32 @@ struct DistrictDataTests {
     // A hall without a region of its own counts by its departments.
     #expect(SupervisionRules().region(ofDepartmentIn: "410900") == "410900")
   }
+
+  @Test(
+    "a city whose pool is too small for the feeds it follows refuses to start, saying why",
+    .timeLimit(.minutes(1)))
+  func poolTooSmall() async throws {
+    // Two districts' intake and rating: seven feeds, each holding a connection for its lock
+    // and applying with another, on the tests' pool of 12. It used to wait for ever.
+    let network = try TestNetwork.file([
+      "children": ["hualong-district": "410902", "qingfeng-county": "410922"].map {
+        TestNetwork.neighbour(
+          $0.key, level: "district", region: $0.value,
+          addresses: ["intake": "127.0.0.1:1", "rating": "127.0.0.1:1"])
+      }
+    ])
+    defer { try? FileManager.default.removeItem(atPath: network) }
+    let options = [
+      "LEVEL": "city", "REGION_CODE": "410900", "NETWORK_FILE": network,
+      "LINK_TOKEN": TestKeys.token(.districtLink, subject: Self.city, deployment: Self.city),
+      "CATALOG_ADDR": "127.0.0.1:1", "INTAKE_ADDR": "127.0.0.1:1", "RATING_ADDR": "127.0.0.1:1",
+    ]
+    let problem = await #expect(throws: ServiceSettings.Problem.self) {
+      try await TestService.with(Supervision.definition, options: options, deployment: Self.city) {
+        _ in
+      }
+    }
+    #expect(problem?.description.contains("HALL_DB_MAX_CONNECTIONS is 12") == true)
+    #expect(problem?.description.contains("needs at least 17") == true)
+  }
 }
