@@ -196,6 +196,22 @@ enum BenchNetwork {
     }
   }
 
+  /// A district's head once its sequencer has numbered every event written to its outbox.
+  static func numberedHead(_ client: PostgresClient, within timeout: Duration = .seconds(60))
+    async throws -> Int64
+  {
+    var head: Int64 = 0
+    let numbered = try await waitUntil(timeout: timeout) {
+      let (count, max) = try await client.query(
+        "SELECT count(*)::int8, coalesce(max(position), 0) FROM outbox"
+      ).collect()[0].decode((Int64, Int64).self)
+      head = max
+      return count == max
+    }
+    guard numbered else { throw BenchError("a district's sequencer did not number its events") }
+    return head
+  }
+
   /// The city's stored cursor of `subscription`.
   static func cursor(_ subscription: String, client: PostgresClient) async throws -> Int64 {
     try await FeedConsumer.lag(of: subscription, client: client)?.cursor ?? 0
@@ -256,12 +272,7 @@ struct NetworkCatchUp {
           try await Outbox.append(entries, on: connection, logger: BenchNetwork.logger)
         }
       }
-      let numbered = try await waitUntil(timeout: .seconds(600)) {
-        let rows = try await client.query("SELECT coalesce(max(position), 0) FROM outbox")
-          .collect()
-        return try rows[0].decode(Int64.self) >= Int64(events)
-      }
-      guard numbered else { throw BenchError("the district's sequencer did not number it") }
+      _ = try await BenchNetwork.numberedHead(client, within: .seconds(600))
     }
     progress("starting the city's supervision, which follows the district")
     let city = try await BenchNetwork.citySupervision(districts: [
@@ -409,18 +420,7 @@ struct NetworkLag {
     progress("waiting for the city to apply the last events")
     // Each district's head once its sequencer has numbered every event written.
     let heads = try await producers.asyncMap { producer in
-      try await producer.database.withClient { client in
-        var head: Int64 = 0
-        let numbered = try await waitUntil(timeout: .seconds(60)) {
-          let (count, max) = try await client.query(
-            "SELECT count(*)::int8, coalesce(max(position), 0) FROM outbox"
-          ).collect()[0].decode((Int64, Int64).self)
-          head = max
-          return count == max
-        }
-        guard numbered else { throw BenchError("a district did not number its events") }
-        return head
-      }
+      try await producer.database.withClient { try await BenchNetwork.numberedHead($0) }
     }
     let caughtUp = try await city.database.withClient { client in
       try await waitUntil(timeout: .seconds(120)) {

@@ -5,7 +5,6 @@ bounded in time; the figures of each are printed (answered, lost, doubled)."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,23 +22,11 @@ from hall.common.v1 import common_pb2 as common  # noqa: E402
 from hall.intake.v1 import intake_service_pb2 as intake_api  # noqa: E402
 from hall.intake.v1 import intake_service_pb2_grpc as intake_grpc  # noqa: E402
 from hall.intake.v1 import resources_pb2 as intake  # noqa: E402
-from hall_client import channel, publish_item, rid, token  # noqa: E402
+from hall_client import channel, free_ports, publish_item, rid, token  # noqa: E402
 
 ENV = os.environ
 ITEM = "FT-SCJG-001"
 SERVICES = ["catalog", "intake", "rating", "supervision"]
-
-
-def free_ports(count):
-    """`count` ports nothing listens on, bound together so that no two are the same."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def network_ports(keys):

@@ -26,12 +26,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 
 import grpc
 import pytest
 
 sys.path.insert(0, os.environ["HALL_STUBS"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../python"))
 
 from hall.catalog.v1 import catalog_service_pb2 as catalog_api  # noqa: E402
 from hall.catalog.v1 import catalog_service_pb2_grpc as catalog_grpc  # noqa: E402
@@ -46,6 +46,7 @@ from hall.rating.v1 import rating_service_pb2_grpc as rating_grpc  # noqa: E402
 from hall.supervision.v1 import resources_pb2 as supervision  # noqa: E402
 from hall.supervision.v1 import supervision_service_pb2 as supervision_api  # noqa: E402
 from hall.supervision.v1 import supervision_service_pb2_grpc as supervision_grpc  # noqa: E402
+from hall_client import free_ports, rid  # noqa: E402
 
 ENV = os.environ
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
@@ -68,22 +69,6 @@ COMPANY = intake.Applicant(kind=intake.APPLICANT_KIND_LEGAL_PERSON, id_number="9
 # The figures a district's own supervision and its city's must agree on, for the district.
 FIGURES = ["accepted_cases", "completed_cases", "completed_on_time", "on_the_spot_completed",
            "on_the_spot_same_day", "warned_cases", "red_carded_cases", "ratings", "good_ratings"]
-
-
-def rid():
-    return str(uuid.uuid4())
-
-
-def free_ports(count):
-    """`count` ports nothing listens on, bound together so that no two are the same."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def read(path, mode="r"):

@@ -1,7 +1,9 @@
-"""What the Python suites (Tests/python, Tests/faults) share as clients of proto/ alone:
-tokens minted by the harness, request ids, and one published licensing item."""
+"""What the Python suites (Tests/python, Tests/faults, Tests/network) share as clients of
+proto/ alone: tokens minted by the harness, request ids, free ports, and one published
+licensing item."""
 
 import os
+import socket
 import uuid
 
 import grpc
@@ -26,6 +28,18 @@ def token(name):
 
 def rid():
     return str(uuid.uuid4())
+
+
+def free_ports(count):
+    """`count` ports nothing listens on, bound together so that no two are the same."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def publish_item(catalog_stub, prefix, code, fee=None, department_name="区市场监管局"):

@@ -73,9 +73,9 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
       let generation = feed.generation
       // Events addressed to one region are read up to a head taken first: everything up to
       // it that is not addressed there is passed over, and the cursor moves past it.
-      let through = audience == nil ? nil : try await feed.head()
-      let events = try await feed.read(
-        after: cursor, limit: Self.batch, audience: audience, through: through)
+      var addressed: (region: String, through: Int64)? = nil
+      if let audience { addressed = (audience, try await feed.head()) }
+      let events = try await feed.read(after: cursor, limit: Self.batch, addressedTo: addressed)
       let wanted = events.filter { event in
         prefixes.isEmpty || prefixes.contains(where: { event.type.hasPrefix($0) })
       }
@@ -85,7 +85,7 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
         try await response.write(contentsOf: wanted.map { event in .with { $0.event = event } })
       }
       if let last = events.last { cursor = last.cursor }
-      if let through, events.count < Self.batch, through > cursor {
+      if let through = addressed?.through, events.count < Self.batch, through > cursor {
         cursor = through
         skipped = true
       }

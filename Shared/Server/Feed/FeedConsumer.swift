@@ -316,7 +316,7 @@ public final class FeedConsumer: Service {
   func applyInOneTransaction(_ events: [Hall_Events_V1_Event]) async throws {
     let name = subscription.name
     let applied = try await client.transaction(logger: logger) { connection in
-      guard var stored = try await lockCursor(on: connection) else { return 0 }
+      guard let stored = try await lockCursor(on: connection) else { return 0 }
       let fresh = events.filter { $0.cursor > stored }
       let db = Database(connection, logger: logger)
       if let applyBatch, fresh.count > 1 {
@@ -326,19 +326,16 @@ public final class FeedConsumer: Service {
           try await EventSpans.applying(event, subscription: name) { try await apply(event, db) }
         }
       }
-      let count = fresh.count
-      let lastOccurred = fresh.last?.occurredAt.date
-      if let last = fresh.last { stored = last.cursor }
-      if let lastOccurred {
+      if let last = fresh.last {
         try await connection.query(
           """
-          UPDATE consumer_cursors SET cursor = \(stored),
-            head_cursor = greatest(head_cursor, \(stored)),
-            last_event_at = \(lastOccurred), applied_at = now(), heard_at = now()
+          UPDATE consumer_cursors SET cursor = \(last.cursor),
+            head_cursor = greatest(head_cursor, \(last.cursor)),
+            last_event_at = \(last.occurredAt.date), applied_at = now(), heard_at = now()
           WHERE subscription = \(name)
           """, logger: logger)
       }
-      return count
+      return fresh.count
     }
     if applied > 0 { appliedCount.withLock { $0 += applied } }
   }

@@ -238,17 +238,19 @@ public final class OutboxFeed: Sendable {
     }
   }
 
-  /// Numbered events after `cursor`, in order; only those addressed to `audience` and up to
-  /// `through` when given (a deployment below reading, ``Outbox/Entry/audience``).
+  /// Numbered events after `cursor`, in order; when `addressedTo` is given (a deployment
+  /// below reading, ``Outbox/Entry/audience``), only those addressed to its region, up to
+  /// `through`.
   public func read(
-    after cursor: Int64, limit: Int, audience: String? = nil, through: Int64? = nil
+    after cursor: Int64, limit: Int, addressedTo audience: (region: String, through: Int64)? = nil
   ) async throws -> [Hall_Events_V1_Event] {
     let rows = try await client.query(
       """
       SELECT position, event_type, aggregate_id, occurred_at, payload_type, payload,
         traceparent, tracestate
       FROM outbox WHERE position > \(cursor)
-        AND (\(audience)::text IS NULL OR (audience = \(audience) AND position <= \(through)))
+        AND (\(audience?.region)::text IS NULL
+          OR (audience = \(audience?.region) AND position <= \(audience?.through)))
       ORDER BY position LIMIT \(limit)
       """, logger: logger
     ).collect()
