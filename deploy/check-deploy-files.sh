@@ -10,8 +10,10 @@
 #   Kubernetes' JSON schemas (kubernetes-validate, strict, 1.30 and 1.37), CloudNativePG's
 #   Cluster, the ServiceMonitor, the alert rules' PromQL (promql-parser), references, ports,
 #   the HTTP probes on the metrics port, security contexts, the network policies against
-#   the feed graph, and the telemetry ConfigMap (hall-telemetry) with the way to the
-#   OpenTelemetry collector.
+#   the feed graph and the links between the city and its district (each overlay's
+#   network.json), the network file, link token and pools of the services that link, and
+#   the telemetry ConfigMap (hall-telemetry) with the way to the OpenTelemetry collector.
+#   create-secrets.sh --network is tried on a copy of the district's network.json.
 # - systemd: `systemd-analyze verify` and `systemd-analyze security --offline` on
 #   hall@<service> for each service, on copies in a temporary folder whose executables are
 #   /bin/true (verify refuses a unit whose ExecStart= does not exist, and the services are
@@ -97,10 +99,10 @@ render() { # label dir out
 if $have_kubectl; then
   args=()
   render base "$k8s/base" "$tmp/base.yaml" && args+=(--base "$tmp/base.yaml")
-  for overlay in city:puyang-city:410900 district:hualong-district:410902; do
-    IFS=: read -r name namespace region <<<"$overlay"
+  for overlay in city:puyang-city:410900:city district:hualong-district:410902:district; do
+    IFS=: read -r name namespace region level <<<"$overlay"
     render "overlays/$name" "$k8s/overlays/$name" "$tmp/$name.yaml" &&
-      args+=(--overlay "$name=$namespace:$region:$tmp/$name.yaml")
+      args+=(--overlay "$name=$namespace:$region:$level:$tmp/$name.yaml")
   done
 
   # The Secrets, from throw-away files shaped as hallctl makes them (openssl stands in for
@@ -119,9 +121,19 @@ if $have_kubectl; then
       echo "token-of-$s" >"$keys/$s.token"
     done
     echo "cHVibGljLWtleQ==" >"$keys/signing.pub"
-    if "$k8s/create-secrets.sh" --namespace hualong-district --from "$keys" --dry-run \
-      >"$tmp/secrets.yaml" 2>"$tmp/secrets.err"; then
+    echo "token-of-the-link" >"$keys/link.token"
+    # The city's key, as `hallctl keys generate` writes signing.pub: base64 of 32 bytes.
+    head -c 32 /dev/urandom | base64 >"$keys/puyang-city.pub"
+    cp "$k8s/overlays/district/network.json" "$tmp/network.json"
+    if "$k8s/create-secrets.sh" --namespace hualong-district --from "$keys" \
+      --network "$tmp/network.json" --dry-run >"$tmp/secrets.yaml" 2>"$tmp/secrets.err"; then
       ok "create-secrets.sh --dry-run ($(grep -c '^kind: Secret' "$tmp/secrets.yaml") Secrets)"
+      if ! grep -q 'FILL-ME' "$tmp/network.json" &&
+        grep -qF "\"public_key\": \"$(cat "$keys/puyang-city.pub")\"" "$tmp/network.json"; then
+        ok "create-secrets.sh --network fills the city's key into the district's network.json"
+      else
+        fail "create-secrets.sh --network left $(grep -o '"public_key": "[^"]*"' "$tmp/network.json")"
+      fi
     else
       fail "create-secrets.sh --dry-run: $(head -3 "$tmp/secrets.err")"
     fi
@@ -199,6 +211,15 @@ for s in catalog intake rating supervision; do
     token=$(grep -c '^HALL_SERVICE_TOKEN_FILE=' "$file")
     [ "$s" = catalog ] && [ "$token" != 0 ] && problems="$problems catalog follows no feed"
     [ "$s" != catalog ] && [ "$token" = 0 ] && problems="$problems no HALL_SERVICE_TOKEN_FILE"
+    # The network settings, commented (a hall outside a network needs none): the level on
+    # every service, the link token, as a credential of the unit, on the services that
+    # follow a neighbour (a district's catalog and intake, a city's intake and supervision).
+    grep -qE '^#?HALL_LEVEL=(city|district)$' "$file" || problems="$problems no HALL_LEVEL"
+    link=$(sed -nE 's/^#?HALL_LINK_TOKEN_FILE=//p' "$file")
+    case "$s" in rating) want="" ;; *) want="/run/credentials/hall@$s.service/hall_link-token" ;; esac
+    [ "$link" = "$want" ] || problems="$problems HALL_LINK_TOKEN_FILE=$link, not ${want:-unset}"
+    [ "$s" = supervision ] || grep -qE '^#?HALL_NETWORK_FILE=/etc/hall/network.json$' "$file" ||
+      problems="$problems no HALL_NETWORK_FILE"
   fi
   if [ -z "$problems" ]; then
     ok "systemd/$s.env.example"
@@ -206,6 +227,18 @@ for s in catalog intake rating supervision; do
     fail "systemd/$s.env.example:$problems"
   fi
 done
+
+# The example network file: JSON of a parent and children, as the services read it.
+if python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert set(d) <= {"parent", "children"} and (d.get("parent") or d.get("children"))
+for e in [d.get("parent")] + d.get("children", []):
+    assert e is None or {"name", "level", "region_code", "public_key", "addresses"} <= set(e)
+' "$systemd/network.json.example" 2>/dev/null; then
+  ok "systemd/network.json.example"
+else
+  fail "systemd/network.json.example: not a network file (parent, children; deploy/README.md)"
+fi
 
 # ---------------------------------------------------------------- Containerfile
 containerfile="$deploy/container/Containerfile"

@@ -4,16 +4,21 @@ Run by deploy/check-deploy-files.sh in a venv with kubernetes-validate (JSON sch
 every Kubernetes release, bundled), PyYAML and promql-parser:
 
     python check-manifests.py --secrets SECRETS.yaml \
-        --overlay city=puyang-city:410900:RENDERED.yaml … [--base RENDERED.yaml]
+        --overlay city=puyang-city:410900:city:RENDERED.yaml … [--base RENDERED.yaml]
 
 Built-in kinds are validated strictly (no unknown field) against the oldest and the newest
 Kubernetes release the files are meant for; custom resources (CloudNativePG's Cluster,
 prometheus-operator's ServiceMonitor and PrometheusRule) have no bundled schema and are
 checked here for what the hall needs of them, as are the telemetry settings (hall-telemetry)
-and the way to the OpenTelemetry collector. Exits 1 when any check fails.
+and the way to the OpenTelemetry collector. An overlay's network file (ConfigMap hall-network)
+says which deployments it links to: the check then expects exactly those links, in its
+NetworkPolicies, its services' settings and their pools, and the overlays checked together
+to name each other alike. Exits 1 when any check fails.
 """
 
 import argparse
+import base64
+import json
 import re
 import sys
 import urllib.parse
@@ -31,6 +36,19 @@ SERVICES = {"catalog": (50051, 9151), "intake": (50052, 9152), "rating": (50053,
 # Who follows whose feed (ARCHITECTURE.md, and the FeedConsumers of each service).
 FOLLOWS = {"catalog": [], "intake": ["catalog"], "rating": ["intake", "catalog", "supervision"],
            "supervision": ["catalog", "intake", "rating"]}
+# A network of halls (deploy/README.md, "Linking a city and its districts"): what a service
+# follows of a neighbour, by the neighbour's relation to this deployment (Catalog.swift,
+# Intake.swift and Supervision.swift of each service). A district's catalog and intake follow
+# the city's; a city's intake follows each district's intake, its supervision each district's
+# intake and rating.
+LINKS = {"parent": {"catalog": ["catalog"], "intake": ["intake"]},
+         "child": {"intake": ["intake"], "supervision": ["intake", "rating"]}}
+MIRROR = {"parent": "child", "child": "parent"}
+LEVELS = ["province", "city", "district", "township"]  # higher first (DeploymentIdentity)
+# What an overlay's network.json holds until a key is filled in (create-secrets.sh --network).
+KEY_PLACEHOLDER = "FILL-ME: signing.pub of "
+NETWORK_CONFIGMAP = ("hall-network", "network.json")
+LINK_TOKEN_SECRET = ("hall-link-token", "token")
 # The probes of every hall container: plain HTTP on the metrics port, since the gRPC listener
 # speaks only TLS (deploy/README.md, "Probes"). probe -> (path, settings it must have).
 PROBES = {"startupProbe": ("/readyz", {"periodSeconds": 5, "failureThreshold": 60}),
@@ -122,18 +140,28 @@ def matches(selector, labels):
     return True
 
 
+def volume_sources(volume):
+    """(kind, source) for each Secret and ConfigMap a volume holds, projected or not."""
+    sources = []
+    for s in volume.get("projected", {}).get("sources", []):
+        sources += [(kind, s[field]) for kind, field in (("Secret", "secret"),
+                                                          ("ConfigMap", "configMap")) if field in s]
+    if "secret" in volume:
+        sources.append(("Secret", {"name": volume["secret"]["secretName"], **volume["secret"]}))
+    if "configMap" in volume:
+        sources.append(("ConfigMap", volume["configMap"]))
+    return sources
+
+
 def mounted_files(pod, container):
-    """Path in the container -> (Secret, key), for the Secrets its volumes project."""
+    """Path in the container -> (name, key, kind), for the Secrets and ConfigMaps its volumes
+    hold."""
     volumes = {v["name"]: v for v in pod.get("volumes", [])}
     files = {}
     for mount in container.get("volumeMounts", []):
-        volume = volumes.get(mount["name"], {})
-        sources = [s.get("secret") for s in volume.get("projected", {}).get("sources", [])]
-        if "secret" in volume:
-            sources.append({"name": volume["secret"]["secretName"], **volume["secret"]})
-        for src in filter(None, sources):
+        for kind, src in volume_sources(volumes.get(mount["name"], {})):
             for item in src.get("items", []):
-                files[f"{mount['mountPath']}/{item['path']}"] = (src["name"], item["key"])
+                files[f"{mount['mountPath']}/{item['path']}"] = (src["name"], item["key"], kind)
     return files
 
 
@@ -141,7 +169,180 @@ def env_of(container):
     return {e["name"]: e.get("value") for e in container.get("env") or []}
 
 
-def check_overlay(label, docs, namespace, deployment, region, secrets):
+def region_contains(outer, inner):
+    """RegionCode.contains: a division strictly inside another (a city's code ends in 00)."""
+    def stem(code):
+        if len(code) != 6:
+            return code
+        return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+    return inner != outer and inner.startswith(stem(outer)) and len(stem(inner)) > len(stem(outer))
+
+
+class Network:
+    """What an overlay's network file says: its neighbours and the links they make."""
+
+    def __init__(self):
+        self.neighbours = []  # (relation, entry, namespace)
+        self.egress = set()   # (service here, namespace there, service there)
+        self.ingress = set()  # (namespace there, service there, service here)
+        self.placeholders = []
+
+    def namespaces(self):
+        return sorted({ns for _, _, ns in self.neighbours})
+
+    def follows(self, service):
+        return len([1 for f, _, _ in self.egress if f == service])
+
+    def readers(self):
+        """The services that read the file: those that follow a neighbour, and those a
+        neighbour follows (they check its token against the key the file gives)."""
+        return {f for f, _, _ in self.egress} | {p for _, _, p in self.ingress}
+
+
+def check_network(label, docs, namespace, level, region):
+    """The network file (ConfigMap hall-network, key network.json), as NetworkFile.swift reads
+    it, and what each neighbour's links need of it. None when the overlay links nothing."""
+    name, file_key = NETWORK_CONFIGMAP
+    maps = [c for n, c in by_kind(docs, "ConfigMap").items() if n.startswith(name)]
+    if not maps:
+        return None
+    network, problems = Network(), []
+    try:
+        data = json.loads(maps[0].get("data", {}).get(file_key, ""))
+        if not isinstance(data, dict) or set(data) - {"parent", "children"}:
+            raise ValueError("not an object of parent and children")
+        entries = ([("parent", data["parent"])] if data.get("parent") is not None else []) + \
+            [("child", c) for c in data.get("children") or []]
+    except ValueError as e:
+        report(False, f"{label}: network file ({name}, {file_key})", str(e))
+        return network
+    if len(maps) != 1:
+        problems.append(f"{len(maps)} {name} ConfigMaps")
+    if not entries:
+        problems.append("no neighbour")
+    own = LEVELS.index(level) if level in LEVELS else -1
+    for relation, e in entries:
+        what = f"{relation} {e.get('name') if isinstance(e, dict) else e}"
+        missing = [k for k in ("name", "level", "region_code", "public_key")
+                   if not isinstance(e, dict) or not isinstance(e.get(k), str)]
+        if missing:
+            problems.append(f"{what} lacks {', '.join(missing)}")
+            continue
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", e["name"]) or e["name"] == namespace:
+            problems.append(f"{what}: not another deployment's name")
+        theirs = LEVELS.index(e["level"]) if e["level"] in LEVELS else -1
+        if theirs < 0 or (theirs >= own if relation == "parent" else theirs <= own):
+            problems.append(f"{what}: a {e['level']} cannot be the {relation} of a {level}")
+        outer, inner = (e["region_code"], region) if relation == "parent" else \
+            (region, e["region_code"])
+        if not re.fullmatch(r"\d{6}|\d{9}", e["region_code"]) or not region_contains(outer, inner):
+            problems.append(f"{what}: region {e['region_code']} is not "
+                            f"{'around' if relation == 'parent' else 'inside'} {region}")
+        key_text = e["public_key"]
+        if key_text == KEY_PLACEHOLDER + e["name"]:
+            network.placeholders.append(e["name"])
+        else:
+            try:
+                if len(base64.b64decode(key_text, validate=True)) != 32:
+                    raise ValueError
+            except ValueError:
+                problems.append(f"{what}: public_key is neither an Ed25519 key (base64) nor "
+                                f"the placeholder \"{KEY_PLACEHOLDER}{e['name']}\"")
+        # Its addresses: exactly the services this deployment follows there, each by its
+        # Service in the neighbour's namespace, on the service's gRPC port.
+        wanted = sorted({p for ps in LINKS[relation].values() for p in ps})
+        addresses = e.get("addresses") or {}
+        if sorted(addresses) != wanted:
+            problems.append(f"{what}: addresses of {sorted(addresses)}, not {wanted}")
+        spaces = set()
+        for service, address in addresses.items():
+            m = re.fullmatch(r"([a-z]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?:(\d+)", address)
+            if not m or m[1] != service or service not in SERVICES \
+                    or int(m[3]) != SERVICES[service][0]:
+                problems.append(f"{what}: {service} at {address}, not "
+                                f"{service}.<namespace>.svc:{SERVICES.get(service, ('?',))[0]}")
+                continue
+            spaces.add(m[2])
+        if len(spaces) > 1:
+            problems.append(f"{what}: addresses in several namespaces {sorted(spaces)}")
+        there = next(iter(spaces), e["name"])
+        network.neighbours.append((relation, e, there))
+        for f, producers in LINKS[relation].items():
+            network.egress |= {(f, there, p) for p in producers}
+        for f, producers in LINKS[MIRROR[relation]].items():
+            network.ingress |= {(there, f, p) for p in producers}
+    names = [e.get("name") for _, e, _ in network.neighbours]
+    if len(set(names)) != len(names):
+        problems.append("a neighbour named twice")
+    said = "; ".join(f"{r} {e['name']} ({e['level']}, {e['region_code']}, in {ns}: "
+                     f"{', '.join(sorted(e.get('addresses') or {}))})"
+                     for r, e, ns in network.neighbours)
+    keys = (f"{len(network.placeholders)} public key(s) to fill before applying "
+            "(create-secrets.sh --network)") if network.placeholders else "public keys filled"
+    report(not problems, f"{label}: network file ({name}, {file_key}): {said}; {keys}",
+           "; ".join(problems[:5]))
+    return network
+
+
+def check_links(label, docs, network, data):
+    """HALL_NETWORK_FILE and HALL_LINK_TOKEN_FILE on exactly the services that link, from the
+    ConfigMap and the Secret; each pool big enough for the feeds its service follows, and the
+    pools of every pod a rollout may run within the database's max_connections."""
+    deployments = by_kind(docs, "Deployment")
+    readers = network.readers() if network else set()
+    linkers = {f for f, _, _ in network.egress} if network else set()
+    problems, pools = [], {}
+    for s in SERVICES:
+        d = deployments.get(f"hall-{s}")
+        if d is None:
+            continue
+        pod = d["spec"]["template"]["spec"]
+        for c in pod.get("containers", []) + pod.get("initContainers", []):
+            main = c["name"] == s
+            env, files = env_of(c), mounted_files(pod, c)
+            for var, want, (source, key_) in (
+                    ("HALL_NETWORK_FILE", main and s in readers, NETWORK_CONFIGMAP),
+                    ("HALL_LINK_TOKEN_FILE", main and s in linkers, LINK_TOKEN_SECRET)):
+                value = env.get(var, data.get(var))
+                if not want:
+                    if value is not None:
+                        problems.append(f"hall-{s}/{c['name']} sets {var}, which it does not use")
+                    continue
+                mounted = files.get(value)
+                if value is None:
+                    problems.append(f"hall-{s}: no {var}")
+                elif mounted is None or not mounted[0].startswith(source) or mounted[1] != key_:
+                    problems.append(f"hall-{s}: {var}={value} is not {key_} of {source}")
+            if main:
+                try:
+                    pools[s] = int(env.get("HALL_DB_MAX_CONNECTIONS",
+                                           data.get("HALL_DB_MAX_CONNECTIONS", "20")))
+                except ValueError:
+                    problems.append(f"hall-{s}: HALL_DB_MAX_CONNECTIONS is not a number")
+    # ServiceApp.checkPoolSize: each feed consumer holds a connection and applies with another.
+    needs = {s: 2 * (len(FOLLOWS[s]) + (network.follows(s) if network else 0)) + 3
+             for s in SERVICES}
+    problems += [f"hall-{s}: HALL_DB_MAX_CONNECTIONS {pools[s]} < {needs[s]} (2 x feeds + 3)"
+                 for s in pools if pools[s] < needs[s]]
+    clusters = list(by_kind(docs, "Cluster").values())
+    limit = int(((clusters[0]["spec"].get("postgresql") or {}).get("parameters") or {})
+                .get("max_connections", "100")) if clusters else 0
+    total = 0
+    for s, pool in pools.items():
+        spec = deployments[f"hall-{s}"]["spec"]
+        surge = spec.get("strategy", {}).get("rollingUpdate", {}).get("maxSurge", 1)
+        total += pool * (spec.get("replicas", 1) + (surge if isinstance(surge, int) else 1))
+    if total > limit:
+        problems.append(f"the pools of the pods a rollout may run hold {total} connections, "
+                        f"above max_connections {limit}")
+    sized = ", ".join(f"{s} {pools.get(s)} >= {needs[s]}" for s in SERVICES)
+    report(not problems, f"{label}: HALL_NETWORK_FILE on {', '.join(sorted(readers)) or 'none'} "
+           f"({NETWORK_CONFIGMAP[0]}), HALL_LINK_TOKEN_FILE on {', '.join(sorted(linkers)) or 'none'}"
+           f" ({LINK_TOKEN_SECRET[0]}), nowhere else; pools hold their feeds ({sized}) and, "
+           f"in a rollout, {total} of max_connections {limit}", "; ".join(problems[:5]))
+
+
+def check_overlay(label, docs, namespace, deployment, region, level, secrets, network):
     configmaps = by_kind(docs, "ConfigMap")
     deployments = by_kind(docs, "Deployment")
     services = by_kind(docs, "Service")
@@ -163,9 +364,12 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
         problems.append(f"HALL_DEPLOYMENT={data.get('HALL_DEPLOYMENT')}")
     if data.get("HALL_REGION_CODE") != region:
         problems.append(f"HALL_REGION_CODE={data.get('HALL_REGION_CODE')}")
+    if data.get("HALL_LEVEL") != level:
+        problems.append(f"HALL_LEVEL={data.get('HALL_LEVEL')}")
     problems += [f"{k} is a placeholder" for k, v in data.items() if "CHANGE-ME" in str(v)]
     report(config is not None and not problems,
-           f"{label}: hall-config says HALL_DEPLOYMENT={deployment}, HALL_REGION_CODE={region}",
+           f"{label}: hall-config says HALL_DEPLOYMENT={deployment}, HALL_REGION_CODE={region}, "
+           f"HALL_LEVEL={level}",
            "; ".join(problems) or "no hall-config ConfigMap")
     drain = int(data.get("HALL_DRAIN_SECONDS", "10"))
     # Made by CloudNativePG for its cluster, not by create-secrets.sh: name -> keys.
@@ -244,7 +448,7 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
         settings = {**data, **env}
         for k, v in settings.items():
             if k.endswith("_FILE") and v not in files:
-                problems.append(f"{k}={v} is not a mounted Secret's file")
+                problems.append(f"{k}={v} is not a mounted Secret's or ConfigMap's file")
         if files.get(settings.get("HALL_DB_CA_FILE"), ("",))[0] not in operator_secrets:
             problems.append("HALL_DB_CA_FILE is not the CloudNativePG cluster's ca.crt")
         pod_security = pod.get("securityContext", {})
@@ -308,16 +512,18 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
                 if "configMapRef" in ref and ref["configMapRef"]["name"] not in configmaps:
                     missing.add(f"ConfigMap {ref['configMapRef']['name']}")
         for v in pod.get("volumes", []):
-            sources = [s.get("secret") for s in v.get("projected", {}).get("sources", [])]
-            sources += [{"name": v["secret"]["secretName"], **v["secret"]}] if "secret" in v else []
-            for src in filter(None, sources):
-                keys = secrets.get(src["name"], operator_secrets.get(src["name"]))
+            for kind, src in volume_sources(v):
+                if kind == "ConfigMap":
+                    keys = set(configmaps.get(src["name"], {}).get("data", {})) \
+                        if src["name"] in configmaps else None
+                else:
+                    keys = secrets.get(src["name"], operator_secrets.get(src["name"]))
                 if keys is None:
-                    missing.add(f"Secret {src['name']}")
+                    missing.add(f"{kind} {src['name']}")
                     continue
                 for item in src.get("items", []):
                     if item["key"] not in keys:
-                        missing.add(f"key {item['key']} of Secret {src['name']}")
+                        missing.add(f"key {item['key']} of {kind} {src['name']}")
     report(not missing, f"{label}: every Secret and ConfigMap the pods mount exists "
            "(create-secrets.sh, the render, or CloudNativePG)", ", ".join(sorted(missing)))
 
@@ -358,6 +564,32 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
                         return True
         return False
 
+    # Across namespaces: a peer with a namespaceSelector, and a podSelector or none (every pod
+    # there). Tried against the neighbours' namespaces and one no policy should admit.
+    def across(peer, ns, labels):
+        return "namespaceSelector" in peer and "ipBlock" not in peer \
+            and matches(peer["namespaceSelector"], {"kubernetes.io/metadata.name": ns}) \
+            and ("podSelector" not in peer or matches(peer["podSelector"], labels))
+
+    def ingress_across(dst_labels, ns, src_labels, number):
+        return any(port_ok(rule.get("ports"), number, "grpc")
+                   and any(across(peer, ns, src_labels) for peer in rule.get("from", []))
+                   for p in covering(dst_labels, "Ingress") for rule in p["spec"].get("ingress", []))
+
+    def egress_across(src, ns, dst_labels, number):
+        return any(port_ok(rule.get("ports"), number, None)
+                   and any(across(peer, ns, dst_labels) for peer in rule.get("to", []))
+                   for p in covering(pods[src], "Egress") for rule in p["spec"].get("egress", []))
+
+    there = (network.namespaces() if network else []) + ["elsewhere"]
+    remote = lambda s, ns: {**pods[s], "app.kubernetes.io/instance": ns}  # noqa: E731
+    got_in = {(ns, f, p) for ns in there for f in pods for p in pods
+              if ingress_across(pods[p], ns, remote(f, ns), SERVICES[p][0])}
+    got_out = {(f, ns, p) for ns in there for f in pods for p in pods
+               if egress_across(f, ns, remote(p, ns), SERVICES[p][0])}
+    expected_in = network.ingress if network else set()
+    expected_out = network.egress if network else set()
+
     expected = {(f, p) for f, ps in FOLLOWS.items() for p in ps}
     allowed_in = {(f, p) for f in pods for p in pods if f != p
                   and ingress_allows(pods[p], pods[f], SERVICES[p][0], "grpc")}
@@ -369,6 +601,12 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
             extra = sorted(f"{a}->{b}" for a, b in got - expected)
             lack = sorted(f"{a}->{b}" for a, b in expected - got)
             problems.append(f"{what}: extra {extra}, missing {lack}")
+    for what, got, want, show in (
+            ("ingress from the network", got_in, expected_in, lambda t: f"{t[0]}/{t[1]}->{t[2]}"),
+            ("egress to the network", got_out, expected_out, lambda t: f"{t[0]}->{t[1]}/{t[2]}")):
+        if got != want:
+            problems.append(f"{what}: extra {sorted(map(show, got - want))}, "
+                            f"missing {sorted(map(show, want - got))}")
     for s in pods:
         if not covering(pods[s], "Egress"):
             problems.append(f"{s}: egress not restricted")
@@ -392,8 +630,11 @@ def check_overlay(label, docs, namespace, deployment, region, secrets):
     if not all(ingress_allows(db_labels, pods[s], 5432, None) for s in pods):
         problems.append("PostgreSQL does not admit every service")
     links = ", ".join(f"{f}->{p}" for f, p in sorted(expected))
+    outside = ", ".join([f"{f}->{ns}/{p}" for f, ns, p in sorted(expected_out)]
+                        + [f"{ns}/{f}->{p}" for ns, f, p in sorted(expected_in)]) or "none"
     report(not problems, f"{label}: NetworkPolicies allow exactly the feed links ({links}), "
-           "clients and Prometheus in, DNS and PostgreSQL out", "; ".join(problems))
+           f"the network's links ({outside}), clients and Prometheus in, DNS and PostgreSQL out",
+           "; ".join(problems))
 
     # Monitoring.
     monitors = by_kind(docs, "ServiceMonitor")
@@ -516,7 +757,7 @@ def check_probes(label, docs):
            "no ipBlock", "; ".join(problems[:5]))
 
 
-def check_telemetry(label, docs):
+def check_telemetry(label, docs, network=None):
     """The ConfigMap hall-telemetry reaches every service container and no migration; its
     endpoint is a collector the NetworkPolicies let each service reach, and nothing wider."""
     configmaps = by_kind(docs, "ConfigMap")
@@ -595,6 +836,10 @@ def check_telemetry(label, docs):
                             {"k8s-app": "kube-dns"}, {53}),
                     "collector": ({"kubernetes.io/metadata.name": COLLECTOR_NAMESPACE},
                                   COLLECTOR_LABELS, {port})}
+    for _, _, ns in (network.neighbours if network else []):
+        for s, (grpc, _) in SERVICES.items():
+            destinations[f"{ns}/{s}"] = ({"kubernetes.io/metadata.name": ns},
+                                         {"app.kubernetes.io/name": f"hall-{s}"}, {grpc})
     problems = []
     for s in SERVICES:
         d = deployments.get(f"hall-{s}")
@@ -630,7 +875,7 @@ def check_telemetry(label, docs):
                             and numbers <= allowed]
                     if not fits:
                         problems.append(f"{name}: egress to {peer} on {sorted(map(str, numbers))}"
-                                        ", neither DNS nor the collector")
+                                        ", neither DNS, the collector nor a neighbour's service")
                     elif fits == ["collector"] and all(p.get("protocol", "TCP") == "TCP"
                                                       for p in ports):
                         reaches_collector = True
@@ -640,7 +885,8 @@ def check_telemetry(label, docs):
     pods = ", ".join(f"{k}={v}" for k, v in COLLECTOR_LABELS.items())
     report(not problems, f"{label}: NetworkPolicies let every service reach the collector "
            f"(namespace {COLLECTOR_NAMESPACE}, pods {pods}, TCP {port}); outside the namespace "
-           "nothing else but DNS, no ipBlock, no open rule", "; ".join(problems[:5]))
+           "nothing else but DNS and the neighbours' services, no ipBlock, no open rule",
+           "; ".join(problems[:5]))
 
 
 def main():
@@ -659,18 +905,49 @@ def main():
         docs = load(args.base)
         check_parse("base", docs)
         check_schema("base", docs, KUBERNETES)
+    checked = {}
     for spec in args.overlay:
         name, rest = spec.split("=", 1)
-        namespace, region, path = rest.split(":", 2)
+        namespace, region, level, path = rest.split(":", 3)
         docs = load(path)
         label = f"overlays/{name}"
         check_parse(label, docs)
         check_schema(label, docs, KUBERNETES)
-        check_overlay(label, docs, namespace, namespace, region, secrets)
+        network = check_network(label, docs, namespace, level, region)
+        check_overlay(label, docs, namespace, namespace, region, level, secrets, network)
+        config = next((c for n, c in by_kind(docs, "ConfigMap").items()
+                       if n.startswith("hall-config")), {})
+        check_links(label, docs, network, config.get("data", {}))
         check_probes(label, docs)
-        check_telemetry(label, docs)
+        check_telemetry(label, docs, network)
         check_rules(label, docs)
+        checked[namespace] = (level, region, network)
+    check_mutual(checked)
     sys.exit(1 if failures else 0)
+
+
+def check_mutual(checked):
+    """The overlays checked together name each other as they are: a neighbour's level and
+    region as its own overlay says, and each link in both files, one side's parent the other's
+    child."""
+    problems, pairs = [], []
+    for namespace, (level, region, network) in checked.items():
+        for relation, e, ns in (network.neighbours if network else []):
+            if ns not in checked:
+                continue
+            their_level, their_region, theirs = checked[ns]
+            pairs.append(f"{namespace}->{ns}")
+            if (e.get("name"), e.get("level"), e.get("region_code")) != \
+                    (ns, their_level, their_region):
+                problems.append(f"{namespace} names {ns} {e.get('name')}, {e.get('level')}, "
+                                f"{e.get('region_code')}; it is {ns}, {their_level}, {their_region}")
+            if not theirs or not any(r == MIRROR[relation] and n == namespace
+                                     for r, _, n in theirs.neighbours):
+                problems.append(f"{namespace} has {ns} as its {relation}, but {ns} has not "
+                                f"{namespace} as its {MIRROR[relation]}")
+    if pairs or problems:
+        report(not problems, f"overlays: their network files name each other alike "
+               f"({', '.join(pairs)})", "; ".join(problems))
 
 
 if __name__ == "__main__":

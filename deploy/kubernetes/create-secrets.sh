@@ -1,38 +1,51 @@
 #!/usr/bin/env bash
 # Creates (or updates) the Secrets one deployment's services read, in its namespace, from
-# the operator's files. Nothing secret is kept in the repository: the manifests only name
-# these Secrets (deploy/README.md, "Kubernetes").
+# the operator's files, and fills the neighbours' public keys into the overlay's network
+# file. Nothing secret is kept in the repository: the manifests only name these Secrets
+# (deploy/README.md, "Kubernetes").
 #
-#   deploy/kubernetes/create-secrets.sh --namespace hualong-district --from DIR
-#   deploy/kubernetes/create-secrets.sh --namespace hualong-district --from DIR --dry-run
+#   deploy/kubernetes/create-secrets.sh --namespace hualong-district --from DIR \
+#     [--network deploy/kubernetes/overlays/district/network.json] [--dry-run]
 #
 # DIR holds what `hallctl keys …` and `hallctl token mint` wrote (the authority's ca.key
 # and the signing.key stay off the cluster, and need not be in DIR):
-#   ca.pem                        the deployment's certificate authority    -> hall-ca
-#   signing.pub                   the token public key                      -> hall-token-public-key
+#   ca.pem                        the network's certificate authority (the    -> hall-ca
+#                                   city's, which issues every deployment's certificates)
+#   signing.pub                   the deployment's token public key         -> hall-token-public-key
 #   catalog.pem, catalog.key      each service's certificate and key,       -> hall-<service>-tls
 #   intake.pem, …                   issued for <service> and <service>.<namespace>.svc
 #   intake.token, rating.token,   the `service` tokens of the services that -> hall-<service>-token
 #   supervision.token               follow feeds
+#   link.token                    the deployment's `district_link` token,   -> hall-link-token
+#                                   which its links show its neighbours
 #   hall_<service>.password       each service's database password          -> hall-<service>-db
 #                                   (made here, random, when missing; CloudNativePG sets the
 #                                   role's password from the same Secret)
+#   <neighbour>.pub               with --network: each neighbour's signing.pub, e.g.
+#                                   puyang-city.pub in a district's DIR
+#
+# --network FILE replaces, in FILE (the overlay's network.json, applied with it), each
+# placeholder "FILL-ME: signing.pub of <neighbour>" with DIR/<neighbour>.pub; a key already
+# filled is left alone. It writes FILE even with --dry-run: the file is the overlay's, not
+# the cluster's.
 #
 # --dry-run prints the Secrets as YAML instead of applying them. Applied with server-side
 # apply, so no copy of a value lands in a last-applied annotation.
 set -euo pipefail
 
-namespace="" dir="" dry_run=false
+namespace="" dir="" network="" dry_run=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --namespace) namespace=${2:?}; shift 2 ;;
     --from) dir=${2:?}; shift 2 ;;
+    --network) network=${2:?}; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-[ -n "$namespace" ] && [ -n "$dir" ] || { echo "usage: $0 --namespace NS --from DIR [--dry-run]" >&2; exit 2; }
+[ -n "$namespace" ] && [ -n "$dir" ] ||
+  { echo "usage: $0 --namespace NS --from DIR [--network FILE] [--dry-run]" >&2; exit 2; }
 
 services=(catalog intake rating supervision)
 followers=(intake rating supervision) # the services that hold a service token
@@ -43,6 +56,16 @@ need ca.pem
 need signing.pub
 for s in "${services[@]}"; do need "$s.pem"; need "$s.key"; done
 for s in "${followers[@]}"; do need "$s.token"; done
+need link.token # the overlays link every deployment to its neighbours
+# The neighbours whose keys FILE still lacks: "FILL-ME: signing.pub of <name>".
+placeholder="FILL-ME: signing.pub of "
+neighbours=()
+if [ -n "$network" ]; then
+  [ -w "$network" ] || { echo "--network $network: no such file, or not writable" >&2; exit 1; }
+  while read -r n; do neighbours+=("$n"); done < <(grep -o "\"$placeholder[a-z0-9-]*\"" \
+    "$network" | sed "s/^\"$placeholder//; s/\"\$//" | sort -u)
+  for n in ${neighbours[@]+"${neighbours[@]}"}; do need "$n.pub"; done
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "missing in $dir: ${missing[*]} (deploy/README.md says how to make them)" >&2
   exit 1
@@ -62,6 +85,18 @@ if command -v openssl >/dev/null; then
     done
   done
 fi
+
+# A neighbour's key as `hallctl keys generate` writes signing.pub: base64 of 32 bytes (Ed25519).
+for n in ${neighbours[@]+"${neighbours[@]}"}; do
+  key=$(tr -d ' \n\r' <"$dir/$n.pub")
+  if ! [[ "$key" =~ ^[A-Za-z0-9+/]{43}=$ ]]; then
+    echo "$dir/$n.pub is not a signing.pub (base64 of an Ed25519 key): ask $n for theirs" >&2
+    exit 1
+  fi
+  sed "s|\"$placeholder$n\"|\"$key\"|" "$network" >"$network.filling"
+  cat "$network.filling" >"$network" && rm "$network.filling"
+  echo "filled the key of $n into $network" >&2
+done
 
 umask 077
 for s in "${services[@]}"; do
@@ -97,6 +132,7 @@ render() {
   for s in "${followers[@]}"; do
     secret generic "hall-$s-token" --from-file=token="$dir/$s.token"
   done
+  secret generic hall-link-token --from-file=token="$dir/link.token"
 }
 
 if $dry_run; then
