@@ -105,6 +105,7 @@ struct CityCatalogTests {
           }
           let districtAdmin = CatalogFixture(admin: local, anonymous: local, port: district.port)
           try await districtAdmin.publish("HL-WJW-009", validSpec(name: "区里的事项", department: "wjw"))
+          try await setLocalDetails(in: local, city: cityAdmin.admin)
 
           // A cancellation at the city reaches the district.
           _ = try await cityAdmin.admin.cancelItem(
@@ -117,10 +118,82 @@ struct CityCatalogTests {
             let item = try await local.getItem(.with { $0.code = "PY-SCJG-001" })
             return item.state == .cancelled ? item : nil
           }
-          #expect(cancelled.latestVersion.version == 2 && cancelled.latestVersion.cancels)
+          #expect(cancelled.latestVersion.version == 3 && cancelled.latestVersion.cancels)
         }
       }
     }
+  }
+
+  /// The district says where it handles the city's item, then that it does not handle it;
+  /// what it cannot set is refused and changes nothing. A new version from the city keeps
+  /// the district's details.
+  private func setLocalDetails(in local: Catalog, city: Catalog) async throws {
+    func set(_ code: String, _ change: (inout Hall_Catalog_V1_ItemLocalDetails) -> Void)
+      async throws -> Hall_Catalog_V1_ItemLocalDetails
+    {
+      try await local.setItemLocalDetails(
+        .with {
+          $0.details.itemCode = code
+          $0.details.implemented = true
+          change(&$0.details)
+        })
+    }
+    await expectRefusal(.failedPrecondition, containing: "own") {
+      _ = try await set("HL-WJW-009") { $0.serviceLocation = "5号窗口" }
+    }
+    await expectRefusal(.notFound, containing: "PY-NONE-1") {
+      _ = try await set("PY-NONE-1") { $0.serviceLocation = "5号窗口" }
+    }
+    await expectRefusal(.invalidArgument, containing: "placement_reason") {
+      _ = try await set("PY-SCJG-001") { $0.placement = .notInHall }
+    }
+    await expectRefusal(.invalidArgument, containing: "service_location") {
+      _ = try await set("PY-SCJG-001") { $0.serviceLocation = String(repeating: "窗", count: 201) }
+    }
+    let refused = try await local.getItem(.with { $0.code = "PY-SCJG-001" })
+    #expect(refused.owner == Self.city && !refused.hasLocalDetails)
+
+    let placed = try await set("PY-SCJG-001") {
+      $0.serviceLocation = "华龙区政务服务中心 5号窗口"
+      $0.placement = .itemInStaffOnCall
+    }
+    #expect(!placed.updatedBy.isEmpty && placed.hasUpdateTime)
+    let item = try await local.getItem(.with { $0.code = "PY-SCJG-001" })
+    #expect(item.localDetails.serviceLocation == "华龙区政务服务中心 5号窗口")
+    #expect(item.latestVersion.spec.serviceLocation != "华龙区政务服务中心 5号窗口")
+
+    // The city adjusts its item: the district's guide is the new version, at its own window.
+    _ = try await city.updateItemDraft(
+      .with {
+        $0.code = "PY-SCJG-001"
+        $0.spec = validSpec(promised: 4)
+      })
+    _ = try await city.publishItem(
+      .with {
+        $0.requestID = "c-adjust"
+        $0.code = "PY-SCJG-001"
+        $0.reason = .adjust
+        $0.reasonNote = "压缩承诺时限"
+      })
+    let guide = try await eventually { () async throws -> Hall_Catalog_V1_Guide? in
+      let guide = try await local.getGuide(.with { $0.itemCode = "PY-SCJG-001" })
+      return guide.version.version == 2 ? guide : nil
+    }
+    #expect(guide.version.spec.promisedLimitWorkingDays == 4)
+    #expect(guide.version.spec.serviceLocation == "华龙区政务服务中心 5号窗口")
+    #expect(guide.version.spec.placement == .itemInStaffOnCall)
+    let cityGuide = try await city.getGuide(.with { $0.itemCode = "PY-SCJG-001" })
+    #expect(cityGuide.version.spec.serviceLocation != "华龙区政务服务中心 5号窗口")
+    #expect(!cityGuide.hasLocalDetails)
+
+    // Not handled here: the district's search no longer finds it; its guide says so.
+    let search = Hall_Catalog_V1_SearchGuidesRequest.with { $0.keyword = "食品经营" }
+    #expect(try await local.searchGuides(search).guides.count == 1)
+    _ = try await set("PY-SCJG-001") { $0.implemented = false }
+    #expect(try await local.searchGuides(search).guides.isEmpty)
+    #expect(try await city.searchGuides(search).guides.count == 1)
+    let unhandled = try await local.getGuide(.with { $0.itemCode = "PY-SCJG-001" })
+    #expect(unhandled.hasLocalDetails && !unhandled.localDetails.implemented)
   }
 
   @Test("a record from the city that breaks the catalog's rules is refused, and nothing is taken")

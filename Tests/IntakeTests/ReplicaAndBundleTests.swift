@@ -5,6 +5,7 @@ import HallContracts
 import HallFixtures
 import HallServer
 import HallTestSupport
+import PostgresNIO
 import SwiftProtobuf
 import Testing
 
@@ -111,6 +112,48 @@ struct ReplicaAndBundleTests {
       try await hall.catalogService.stop()
       let kase = try await hall.accept(try await hall.submit())
       #expect(kase.state == .accepted && kase.itemVersion == 1)
+    }
+  }
+
+  /// FED-2: a district that says it does not handle an item of its city's standard takes
+  /// no application for it, and refuses at acceptance a case received before; saying it
+  /// handles it again opens it again.
+  @Test("an item of the city's standard that the district does not handle is not applied for")
+  func notHandledHere() async throws {
+    try await IntakeFixture.with { hall in
+      let early = try await hall.submit()
+      // The fixture's catalog holds the item as the city's, as a district's catalog does.
+      try await hall.catalogService.database.withClient { client in
+        _ = try await client.query(
+          "UPDATE items SET owner = 'puyang-city' WHERE code = \(IntakeFixture.promisedItem)")
+      }
+      func handled(_ implemented: Bool) async throws {
+        _ = try await hall.catalog.setItemLocalDetails(
+          .with {
+            $0.details.itemCode = IntakeFixture.promisedItem
+            $0.details.implemented = implemented
+          })
+      }
+      try await handled(false)
+      let casesBefore = try await hall.count("cases")
+      try await eventually(seconds: 10) {
+        do {
+          _ = try await hall.submit()
+          return false
+        } catch let error as RPCError {
+          return error.code == .failedPrecondition && error.message.contains("not handled")
+        }
+      }
+      #expect(try await hall.count("cases") == casesBefore)
+      let refused = try await hall.accept(early)
+      #expect(refused.state == .refused && refused.refusal.reason == .outsideJurisdiction)
+      #expect(refused.refusal.detail.contains("未实施"))
+
+      try await handled(true)
+      let accepted = try await eventually(seconds: 10) {
+        try? await hall.accept(try await hall.submit())
+      }
+      #expect(accepted.state == .accepted)
     }
   }
 

@@ -26,6 +26,7 @@ enum CatalogAccess {
         M.UpdateItemDraft.descriptor, M.PublishItem.descriptor, M.CancelItem.descriptor,
         M.CreateBundle.descriptor, M.UpdateBundleDraft.descriptor, M.PublishBundle.descriptor,
         M.CancelBundle.descriptor, M.PutCalendarYear.descriptor, M.SetHallHours.descriptor,
+        M.SetItemLocalDetails.descriptor,
       ])
     policy.allow(
       .roles([.catalogAdmin, .service]), [M.GetItem.descriptor, M.GetBundle.descriptor])

@@ -28,6 +28,7 @@ typealias Channel = Hall_Common_V1_Channel
 typealias AdministrativeLevel = Hall_Common_V1_AdministrativeLevel
 
 typealias ItemVersion = Hall_Catalog_V1_ItemVersion
+typealias ItemLocalDetails = Hall_Catalog_V1_ItemLocalDetails
 typealias ItemSpec = Hall_Catalog_V1_ItemSpec
 typealias BundleVersion = Hall_Catalog_V1_BundleVersion
 typealias Material = Hall_Catalog_V1_Material

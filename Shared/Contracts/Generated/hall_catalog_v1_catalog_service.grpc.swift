@@ -210,6 +210,19 @@ public enum Hall_Catalog_V1_CatalogService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "SetItemLocalDetails" metadata.
+        public enum SetItemLocalDetails: Sendable {
+            /// Request type for "SetItemLocalDetails".
+            public typealias Input = Hall_Catalog_V1_SetItemLocalDetailsRequest
+            /// Response type for "SetItemLocalDetails".
+            public typealias Output = Hall_Catalog_V1_ItemLocalDetails
+            /// Descriptor for "SetItemLocalDetails".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "hall.catalog.v1.CatalogService"),
+                method: "SetItemLocalDetails",
+                type: .unary
+            )
+        }
         /// Namespace for "GetGuide" metadata.
         public enum GetGuide: Sendable {
             /// Request type for "GetGuide".
@@ -447,6 +460,7 @@ public enum Hall_Catalog_V1_CatalogService: Sendable {
             CancelItem.descriptor,
             ListItemVersions.descriptor,
             GetItemVersion.descriptor,
+            SetItemLocalDetails.descriptor,
             GetGuide.descriptor,
             SearchGuides.descriptor,
             CreateBundle.descriptor,
@@ -741,6 +755,26 @@ extension Hall_Catalog_V1_CatalogService {
             request: GRPCCore.StreamingServerRequest<Hall_Catalog_V1_GetItemVersionRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Hall_Catalog_V1_ItemVersion>
+
+        /// Handle the "SetItemLocalDetails" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+        /// > whether the district handles it, and where in its hall. An item of the deployment's own
+        /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Hall_Catalog_V1_SetItemLocalDetailsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Hall_Catalog_V1_ItemLocalDetails` messages.
+        func setItemLocalDetails(
+            request: GRPCCore.StreamingServerRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Hall_Catalog_V1_ItemLocalDetails>
 
         /// Handle the "GetGuide" method.
         ///
@@ -1291,6 +1325,26 @@ extension Hall_Catalog_V1_CatalogService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Hall_Catalog_V1_ItemVersion>
 
+        /// Handle the "SetItemLocalDetails" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+        /// > whether the district handles it, and where in its hall. An item of the deployment's own
+        /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Hall_Catalog_V1_SetItemLocalDetailsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Hall_Catalog_V1_ItemLocalDetails` message.
+        func setItemLocalDetails(
+            request: GRPCCore.ServerRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Hall_Catalog_V1_ItemLocalDetails>
+
         /// Handle the "GetGuide" method.
         ///
         /// > Source IDL Documentation:
@@ -1838,6 +1892,26 @@ extension Hall_Catalog_V1_CatalogService {
             context: GRPCCore.ServerContext
         ) async throws -> Hall_Catalog_V1_ItemVersion
 
+        /// Handle the "SetItemLocalDetails" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+        /// > whether the district handles it, and where in its hall. An item of the deployment's own
+        /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A `Hall_Catalog_V1_SetItemLocalDetailsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Hall_Catalog_V1_ItemLocalDetails` to respond with.
+        func setItemLocalDetails(
+            request: Hall_Catalog_V1_SetItemLocalDetailsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Hall_Catalog_V1_ItemLocalDetails
+
         /// Handle the "GetGuide" method.
         ///
         /// > Source IDL Documentation:
@@ -2287,6 +2361,17 @@ extension Hall_Catalog_V1_CatalogService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Hall_Catalog_V1_CatalogService.Method.SetItemLocalDetails.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Catalog_V1_SetItemLocalDetailsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Hall_Catalog_V1_ItemLocalDetails>(),
+            handler: { request, context in
+                try await self.setItemLocalDetails(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Hall_Catalog_V1_CatalogService.Method.GetGuide.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Catalog_V1_GetGuideRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Hall_Catalog_V1_Guide>(),
@@ -2627,6 +2712,17 @@ extension Hall_Catalog_V1_CatalogService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Hall_Catalog_V1_ItemVersion> {
         let response = try await self.getItemVersion(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setItemLocalDetails(
+        request: GRPCCore.StreamingServerRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Hall_Catalog_V1_ItemLocalDetails> {
+        let response = try await self.setItemLocalDetails(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -2999,6 +3095,19 @@ extension Hall_Catalog_V1_CatalogService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Hall_Catalog_V1_ItemVersion> {
         return GRPCCore.ServerResponse<Hall_Catalog_V1_ItemVersion>(
             message: try await self.getItemVersion(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setItemLocalDetails(
+        request: GRPCCore.ServerRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Hall_Catalog_V1_ItemLocalDetails> {
+        return GRPCCore.ServerResponse<Hall_Catalog_V1_ItemLocalDetails>(
+            message: try await self.setItemLocalDetails(
                 request: request.message,
                 context: context
             ),
@@ -3557,6 +3666,31 @@ extension Hall_Catalog_V1_CatalogService {
             deserializer: some GRPCCore.MessageDeserializer<Hall_Catalog_V1_ItemVersion>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Catalog_V1_ItemVersion>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetItemLocalDetails" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+        /// > whether the district handles it, and where in its hall. An item of the deployment's own
+        /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Hall_Catalog_V1_SetItemLocalDetailsRequest` message.
+        ///   - serializer: A serializer for `Hall_Catalog_V1_SetItemLocalDetailsRequest` messages.
+        ///   - deserializer: A deserializer for `Hall_Catalog_V1_ItemLocalDetails` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setItemLocalDetails<Result>(
+            request: GRPCCore.ClientRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Hall_Catalog_V1_ItemLocalDetails>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Catalog_V1_ItemLocalDetails>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "GetGuide" method.
@@ -4418,6 +4552,42 @@ extension Hall_Catalog_V1_CatalogService {
             try await self.client.unary(
                 request: request,
                 descriptor: Hall_Catalog_V1_CatalogService.Method.GetItemVersion.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetItemLocalDetails" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+        /// > whether the district handles it, and where in its hall. An item of the deployment's own
+        /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Hall_Catalog_V1_SetItemLocalDetailsRequest` message.
+        ///   - serializer: A serializer for `Hall_Catalog_V1_SetItemLocalDetailsRequest` messages.
+        ///   - deserializer: A deserializer for `Hall_Catalog_V1_ItemLocalDetails` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setItemLocalDetails<Result>(
+            request: GRPCCore.ClientRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Hall_Catalog_V1_ItemLocalDetails>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Catalog_V1_ItemLocalDetails>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Hall_Catalog_V1_CatalogService.Method.SetItemLocalDetails.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -5396,6 +5566,37 @@ extension Hall_Catalog_V1_CatalogService.ClientProtocol {
         )
     }
 
+    /// Call the "SetItemLocalDetails" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+    /// > whether the district handles it, and where in its hall. An item of the deployment's own
+    /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Hall_Catalog_V1_SetItemLocalDetailsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setItemLocalDetails<Result>(
+        request: GRPCCore.ClientRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Catalog_V1_ItemLocalDetails>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setItemLocalDetails(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Hall_Catalog_V1_SetItemLocalDetailsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Hall_Catalog_V1_ItemLocalDetails>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "GetGuide" method.
     ///
     /// > Source IDL Documentation:
@@ -6331,6 +6532,41 @@ extension Hall_Catalog_V1_CatalogService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getItemVersion(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetItemLocalDetails" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A district's own details of an item its city's catalog sets as the standard (FED-2):
+    /// > whether the district handles it, and where in its hall. An item of the deployment's own
+    /// > keeps these in its guide, and is refused here (FAILED_PRECONDITION).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setItemLocalDetails<Result>(
+        _ message: Hall_Catalog_V1_SetItemLocalDetailsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Hall_Catalog_V1_ItemLocalDetails>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Hall_Catalog_V1_SetItemLocalDetailsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setItemLocalDetails(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -971,6 +971,23 @@ public nonisolated struct Hall_Catalog_V1_Item: @unchecked Sendable {
     set {_uniqueStorage()._updatedBy = newValue}
   }
 
+  /// The deployment whose catalog sets the item as the standard (FED-2), e.g. "puyang-city";
+  /// empty for an item of this deployment's own. Only the owner changes the item.
+  public var owner: String {
+    get {_storage._owner}
+    set {_uniqueStorage()._owner = newValue}
+  }
+
+  /// This deployment's own details of an item it holds from `owner`, when it has set them.
+  public var localDetails: Hall_Catalog_V1_ItemLocalDetails {
+    get {_storage._localDetails ?? Hall_Catalog_V1_ItemLocalDetails()}
+    set {_uniqueStorage()._localDetails = newValue}
+  }
+  /// Returns true if `localDetails` has been explicitly set.
+  public var hasLocalDetails: Bool {_storage._localDetails != nil}
+  /// Clears the value of `localDetails`. Subsequent reads from it will return its default value.
+  public mutating func clearLocalDetails() {_uniqueStorage()._localDetails = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -978,35 +995,99 @@ public nonisolated struct Hall_Catalog_V1_Item: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-/// A guide as the public reads it: the version of an item, or of a one-thing bundle, in force
-/// on a given day.
-public nonisolated struct Hall_Catalog_V1_Guide: Sendable {
+/// A district's own details of an item of its city's catalog (FED-2): the city sets the
+/// standard, the district says whether it handles the item and where in its hall. Until the
+/// district sets them, it handles every item of the standard where the standard says.
+public nonisolated struct Hall_Catalog_V1_ItemLocalDetails: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var subject: Hall_Catalog_V1_Guide.OneOf_Subject? = nil
+  /// The item's code.
+  public var itemCode: String = String()
+
+  /// Whether this deployment handles the item: an item it does not handle is not found by
+  /// its guide search and is not applied for here (FAILED_PRECONDITION).
+  public var implemented: Bool = false
+
+  /// Where to apply in this hall, e.g. "综合窗口 5号"; at most 200 characters; empty keeps
+  /// the standard's.
+  public var serviceLocation: String = String()
+
+  /// This hall's consultation phone; at most 40 characters; empty keeps the standard's.
+  public var consultationPhone: String = String()
+
+  /// This hall's placement; UNSPECIFIED keeps the standard's.
+  public var placement: Hall_Catalog_V1_HallPlacement = .unspecified
+
+  /// Why the item is not in this hall; required when `placement` is NOT_IN_HALL.
+  public var placementReason: String = String()
+
+  /// When they were last set, and by whom.
+  public var updateTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_updateTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_updateTime = newValue}
+  }
+  /// Returns true if `updateTime` has been explicitly set.
+  public var hasUpdateTime: Bool {self._updateTime != nil}
+  /// Clears the value of `updateTime`. Subsequent reads from it will return its default value.
+  public mutating func clearUpdateTime() {self._updateTime = nil}
+
+  public var updatedBy: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _updateTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// A guide as the public reads it: the version of an item, or of a one-thing bundle, in force
+/// on a given day.
+public nonisolated struct Hall_Catalog_V1_Guide: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var subject: OneOf_Subject? {
+    get {return _storage._subject}
+    set {_uniqueStorage()._subject = newValue}
+  }
 
   /// An item's guide.
   public var version: Hall_Catalog_V1_ItemVersion {
     get {
-      if case .version(let v)? = subject {return v}
+      if case .version(let v)? = _storage._subject {return v}
       return Hall_Catalog_V1_ItemVersion()
     }
-    set {subject = .version(newValue)}
+    set {_uniqueStorage()._subject = .version(newValue)}
   }
 
   /// A one-thing bundle's guide [一件事办事指南].
   public var bundle: Hall_Catalog_V1_BundleVersion {
     get {
-      if case .bundle(let v)? = subject {return v}
+      if case .bundle(let v)? = _storage._subject {return v}
       return Hall_Catalog_V1_BundleVersion()
     }
-    set {subject = .bundle(newValue)}
+    set {_uniqueStorage()._subject = .bundle(newValue)}
   }
 
   /// Name of the owning department (the lead department of a bundle), for display.
-  public var departmentName: String = String()
+  public var departmentName: String {
+    get {_storage._departmentName}
+    set {_uniqueStorage()._departmentName = newValue}
+  }
+
+  /// In a district, its own details of an item of its city's standard; the guide's
+  /// location, phone and placement are already the district's where it has set them.
+  public var localDetails: Hall_Catalog_V1_ItemLocalDetails {
+    get {_storage._localDetails ?? Hall_Catalog_V1_ItemLocalDetails()}
+    set {_uniqueStorage()._localDetails = newValue}
+  }
+  /// Returns true if `localDetails` has been explicitly set.
+  public var hasLocalDetails: Bool {_storage._localDetails != nil}
+  /// Clears the value of `localDetails`. Subsequent reads from it will return its default value.
+  public mutating func clearLocalDetails() {_uniqueStorage()._localDetails = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1019,6 +1100,8 @@ public nonisolated struct Hall_Catalog_V1_Guide: Sendable {
   }
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A material of a bundle's merged list, with the member items that ask for it.
@@ -2113,7 +2196,7 @@ nonisolated extension Hall_Catalog_V1_ItemVersion: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Item"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}state\0\u{1}draft\0\u{3}has_draft\0\u{3}latest_version\0\u{3}update_time\0\u{3}updated_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}state\0\u{1}draft\0\u{3}has_draft\0\u{3}latest_version\0\u{3}update_time\0\u{3}updated_by\0\u{1}owner\0\u{3}local_details\0")
 
   fileprivate class _StorageClass {
     var _code: String = String()
@@ -2123,6 +2206,8 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
     var _latestVersion: Hall_Catalog_V1_ItemVersion? = nil
     var _updateTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _updatedBy: String = String()
+    var _owner: String = String()
+    var _localDetails: Hall_Catalog_V1_ItemLocalDetails? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2140,6 +2225,8 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
       _latestVersion = source._latestVersion
       _updateTime = source._updateTime
       _updatedBy = source._updatedBy
+      _owner = source._owner
+      _localDetails = source._localDetails
     }
   }
 
@@ -2165,6 +2252,8 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
         case 5: try { try decoder.decodeSingularMessageField(value: &_storage._latestVersion) }()
         case 6: try { try decoder.decodeSingularMessageField(value: &_storage._updateTime) }()
         case 7: try { try decoder.decodeSingularStringField(value: &_storage._updatedBy) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._owner) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._localDetails) }()
         default: break
         }
       }
@@ -2198,6 +2287,12 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
       if !_storage._updatedBy.isEmpty {
         try visitor.visitSingularStringField(value: _storage._updatedBy, fieldNumber: 7)
       }
+      if !_storage._owner.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._owner, fieldNumber: 8)
+      }
+      try { if let v = _storage._localDetails {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2214,6 +2309,8 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._latestVersion != rhs_storage._latestVersion {return false}
         if _storage._updateTime != rhs_storage._updateTime {return false}
         if _storage._updatedBy != rhs_storage._updatedBy {return false}
+        if _storage._owner != rhs_storage._owner {return false}
+        if _storage._localDetails != rhs_storage._localDetails {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2223,9 +2320,9 @@ nonisolated extension Hall_Catalog_V1_Item: SwiftProtobuf.Message, SwiftProtobuf
   }
 }
 
-nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Guide"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}department_name\0\u{1}bundle\0")
+nonisolated extension Hall_Catalog_V1_ItemLocalDetails: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ItemLocalDetails"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_code\0\u{1}implemented\0\u{3}service_location\0\u{3}consultation_phone\0\u{1}placement\0\u{3}placement_reason\0\u{3}update_time\0\u{3}updated_by\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2233,33 +2330,14 @@ nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobu
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try {
-        var v: Hall_Catalog_V1_ItemVersion?
-        var hadOneofValue = false
-        if let current = self.subject {
-          hadOneofValue = true
-          if case .version(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.subject = .version(v)
-        }
-      }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.departmentName) }()
-      case 3: try {
-        var v: Hall_Catalog_V1_BundleVersion?
-        var hadOneofValue = false
-        if let current = self.subject {
-          hadOneofValue = true
-          if case .bundle(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.subject = .bundle(v)
-        }
-      }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.itemCode) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.implemented) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.serviceLocation) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.consultationPhone) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.placement) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.placementReason) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._updateTime) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.updatedBy) }()
       default: break
       }
     }
@@ -2270,21 +2348,154 @@ nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobu
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if case .version(let v)? = self.subject {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if !self.departmentName.isEmpty {
-      try visitor.visitSingularStringField(value: self.departmentName, fieldNumber: 2)
+    if !self.itemCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.itemCode, fieldNumber: 1)
     }
-    try { if case .bundle(let v)? = self.subject {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    if self.implemented != false {
+      try visitor.visitSingularBoolField(value: self.implemented, fieldNumber: 2)
+    }
+    if !self.serviceLocation.isEmpty {
+      try visitor.visitSingularStringField(value: self.serviceLocation, fieldNumber: 3)
+    }
+    if !self.consultationPhone.isEmpty {
+      try visitor.visitSingularStringField(value: self.consultationPhone, fieldNumber: 4)
+    }
+    if self.placement != .unspecified {
+      try visitor.visitSingularEnumField(value: self.placement, fieldNumber: 5)
+    }
+    if !self.placementReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.placementReason, fieldNumber: 6)
+    }
+    try { if let v = self._updateTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    if !self.updatedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.updatedBy, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hall_Catalog_V1_ItemLocalDetails, rhs: Hall_Catalog_V1_ItemLocalDetails) -> Bool {
+    if lhs.itemCode != rhs.itemCode {return false}
+    if lhs.implemented != rhs.implemented {return false}
+    if lhs.serviceLocation != rhs.serviceLocation {return false}
+    if lhs.consultationPhone != rhs.consultationPhone {return false}
+    if lhs.placement != rhs.placement {return false}
+    if lhs.placementReason != rhs.placementReason {return false}
+    if lhs._updateTime != rhs._updateTime {return false}
+    if lhs.updatedBy != rhs.updatedBy {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hall_Catalog_V1_Guide: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Guide"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}department_name\0\u{1}bundle\0\u{3}local_details\0")
+
+  fileprivate class _StorageClass {
+    var _subject: Hall_Catalog_V1_Guide.OneOf_Subject?
+    var _departmentName: String = String()
+    var _localDetails: Hall_Catalog_V1_ItemLocalDetails? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _subject = source._subject
+      _departmentName = source._departmentName
+      _localDetails = source._localDetails
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try {
+          var v: Hall_Catalog_V1_ItemVersion?
+          var hadOneofValue = false
+          if let current = _storage._subject {
+            hadOneofValue = true
+            if case .version(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._subject = .version(v)
+          }
+        }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._departmentName) }()
+        case 3: try {
+          var v: Hall_Catalog_V1_BundleVersion?
+          var hadOneofValue = false
+          if let current = _storage._subject {
+            hadOneofValue = true
+            if case .bundle(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._subject = .bundle(v)
+          }
+        }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._localDetails) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if case .version(let v)? = _storage._subject {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if !_storage._departmentName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._departmentName, fieldNumber: 2)
+      }
+      try { if case .bundle(let v)? = _storage._subject {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._localDetails {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Hall_Catalog_V1_Guide, rhs: Hall_Catalog_V1_Guide) -> Bool {
-    if lhs.subject != rhs.subject {return false}
-    if lhs.departmentName != rhs.departmentName {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._subject != rhs_storage._subject {return false}
+        if _storage._departmentName != rhs_storage._departmentName {return false}
+        if _storage._localDetails != rhs_storage._localDetails {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -14,6 +14,8 @@ enum CatalogEvent: String {
   case bundleVersionPublished = "catalog.bundle_version.published"
   case calendarYearPut = "catalog.calendar_year.put"
   case hallHoursSet = "catalog.hall_hours.set"
+  /// A district's own details of an item of its city's standard (FED-2).
+  case itemLocalDetailsSet = "catalog.item.local_details_set"
 
   /// The event of a new version of an item or a bundle.
   static func published(_ kind: Publishable) -> CatalogEvent {
@@ -39,6 +41,7 @@ enum AuditAction {
   case createListEntry
   case putCalendarYear
   case setHallHours
+  case setLocalDetails
 
   var text: String {
     switch self {
@@ -50,6 +53,7 @@ enum AuditAction {
     case .createListEntry: "create"
     case .putCalendarYear: "put_calendar_year"
     case .setHallHours: "set_hall_hours"
+    case .setLocalDetails: "set_item_local_details"
     }
   }
 }

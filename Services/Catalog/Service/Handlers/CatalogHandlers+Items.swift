@@ -25,8 +25,15 @@ extension CatalogHandlers {
       Item.self, code: request.code, draft: request.spec, auditDetail: request.spec.name)
   }
 
+  /// The item with, for one of the city's standard, its owner and this district's details.
   func getItem(request: GetItemRequest, context: ServerContext) async throws -> Item {
-    try await load(Item.self, code: request.code)
+    try await service.read { db in
+      var item = try await db.items.load(request.code)
+      let (owner, details) = try await db.localDetails.ownerAndDetails(of: request.code)
+      item.owner = owner ?? ""
+      if let details { item.localDetails = details }
+      return item
+    }
   }
 
   func publishItem(request: PublishItemRequest, context: ServerContext) async throws

@@ -145,5 +145,19 @@ enum CatalogMigrations {
     Migration(
       version: 6, name: "feeds between deployments",
       statements: PlatformTables.networkFeeds),
+    // FED-2: a district's own details of an item of its city's standard, kept apart from
+    // the city's versions, which replace nothing of them.
+    Migration(
+      version: 7, name: "a district's local details of its city's items",
+      statements: [
+        """
+        CREATE TABLE item_local_details (
+          item_code text PRIMARY KEY REFERENCES items (code),
+          implemented boolean NOT NULL,
+          body bytea NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          updated_by text NOT NULL)
+        """
+      ]),
   ]
 }

@@ -9,6 +9,7 @@ extension Database {
   var lists: ListStore { ListStore(db: self) }
   var calendar: CalendarStore { CalendarStore(db: self) }
   var guides: GuideStore { GuideStore(db: self) }
+  var localDetails: LocalDetailsStore { LocalDetailsStore(db: self) }
 
   /// Writes the audit line of a change in the change's transaction (SEC-3).
   func audit(_ action: AuditAction, target: String, detail: String = "") async throws {

@@ -9,11 +9,14 @@ import PostgresNIO
 struct GuideStore: Sendable {
   let db: Database
 
-  /// The item's version in force on `day`, with its department's name.
+  /// The item's version in force on `day`, with its department's name and, in a district,
+  /// its own details of an item of the city's standard.
   func guide(of itemCode: String, on day: CivilDate) async throws -> Guide? {
     try await db.prepared(
       """
-      SELECT v.body, d.name FROM item_versions v JOIN departments d ON d.id = v.department_id
+      SELECT v.body, d.name, l.body FROM item_versions v
+      JOIN departments d ON d.id = v.department_id
+      LEFT JOIN item_local_details l ON l.item_code = v.item_code
       WHERE v.item_code = \(itemCode) AND v.effective_day <= \(Int32(day.dayNumber))
       ORDER BY v.effective_day DESC, v.version DESC LIMIT 1
       """
@@ -29,7 +32,8 @@ struct GuideStore: Sendable {
   }
 
   /// Up to `limit` guides of one kind in force on `day`, not cancelled, coded after
-  /// `after`, in code order.
+  /// `after`, in code order; an item of the city's standard that this district does not
+  /// handle is not among them (FED-2).
   ///
   /// Conditions are added only when asked for, so each search gets the plan its filters
   /// deserve (the gram index for keywords, the department index for departments): the text
@@ -39,10 +43,18 @@ struct GuideStore: Sendable {
   ) async throws -> [Guide] {
     let versions = "\(kind.rawValue)_versions"
     let code = "\(kind.rawValue)_code"
+    let local =
+      kind == .item
+      ? (
+        column: "l.body", join: "LEFT JOIN item_local_details l ON l.item_code = v.item_code",
+        condition: "AND l.implemented IS NOT false"
+      )
+      : (column: "NULL::bytea", join: "", condition: "")
     var sql = """
-      SELECT v.body, d.name FROM \(versions) v
+      SELECT v.body, d.name, \(local.column) FROM \(versions) v
       JOIN departments d ON d.id = v.\(kind == .item ? "department_id" : "department_ids[1]")
-      WHERE v.effective_day <= $1 AND NOT v.cancels AND v.\(code) > $2
+      \(local.join)
+      WHERE v.effective_day <= $1 AND NOT v.cancels AND v.\(code) > $2 \(local.condition)
         AND NOT EXISTS (
           SELECT 1 FROM \(versions) n WHERE n.\(code) = v.\(code)
             AND n.effective_day <= $1
@@ -98,13 +110,14 @@ struct GuideStore: Sendable {
   }
 
   private static func guide(_ kind: Publishable, _ row: PostgresRow) throws -> Guide {
-    let (body, departmentName) = try row.decode((ByteBuffer, String).self)
+    let (body, departmentName, local) = try row.decode((ByteBuffer, String, ByteBuffer?).self)
     var guide = Guide()
     switch kind {
     case .item: guide.version = try ItemVersion(bytea: body)
     case .bundle: guide.bundle = try BundleVersion(bytea: body)
     }
     guide.departmentName = departmentName
+    if let local { LocalDetailsRules.overlay(try ItemLocalDetails(bytea: local), on: &guide) }
     return guide
   }
 

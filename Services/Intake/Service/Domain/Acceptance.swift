@@ -126,6 +126,8 @@ struct Acceptance {
       return .refusal(.itemNotYetEffective, detail: "事项 \(code) 自 \(first) 起施行")
     case .unknown:
       throw ServiceError.failedPrecondition("item \(code) is not in the catalog")
+    case .notHandledHere:
+      return .refusal(.outsideJurisdiction, detail: "事项 \(code) 本级未实施")
     }
     switch request.refusalReason {
     case .unspecified:

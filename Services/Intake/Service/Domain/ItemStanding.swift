@@ -12,6 +12,9 @@ enum ItemStanding: Sendable {
   case notYetEffective(firstDay: CivilDate)
   /// Never published (or not replicated yet).
   case unknown
+  /// In force in the city's standard, but this district has said it does not handle it
+  /// (FED-2, the catalog's local details).
+  case notHandledHere(ItemVersion)
 
   /// The version in force, or the precise reason there is none, for an application.
   func version(of code: String) throws(ServiceError) -> ItemVersion {
@@ -25,6 +28,9 @@ enum ItemStanding: Sendable {
       throw .failedPrecondition("item \(code) is not in force before \(first)")
     case .unknown:
       throw .notFound("item \(code) is not in the published catalog")
+    case .notHandledHere:
+      throw .failedPrecondition(
+        "item \(code) is not handled in this hall: its catalog's local details say so")
     }
   }
 }

@@ -17,11 +17,15 @@ struct CatalogReplica {
     case itemVersionPublished = "catalog.item_version.published"
     case bundleVersionPublished = "catalog.bundle_version.published"
     case departmentCreated = "catalog.department.created"
+    case itemLocalDetailsSet = "catalog.item.local_details_set"
   }
 
   /// The catalog's event types this replica applies; the feed filters on them.
   static let eventTypes =
-    ["catalog.item_version.", "catalog.bundle_version.", "catalog.department."]
+    [
+      "catalog.item_version.", "catalog.bundle_version.", "catalog.department.",
+      "catalog.item.local_details_set",
+    ]
     + CalendarReplica.eventTypes
 
   /// Applies one catalog event in the consumer's transaction. Returns true when the working
@@ -49,6 +53,14 @@ struct CatalogReplica {
         INSERT INTO departments (id, level, body)
         VALUES (\(department.id), \(Int(department.level.rawValue)), \(try department.bytea()))
         ON CONFLICT (id) DO UPDATE SET level = excluded.level, body = excluded.body
+        """)
+    case .itemLocalDetailsSet:
+      let details = try ItemLocalDetails(unpackingAny: event.payload)
+      _ = try await db.query(
+        """
+        INSERT INTO item_local_details (item_code, implemented)
+        VALUES (\(details.itemCode), \(details.implemented))
+        ON CONFLICT (item_code) DO UPDATE SET implemented = excluded.implemented
         """)
     case nil:
       return try await CalendarReplica.apply(event, on: db)
@@ -82,15 +94,19 @@ struct CatalogReplica {
   func item(_ code: String, on day: CivilDate) async throws -> ItemStanding {
     let rows = try await db.prepared(
       PostgresQuery(unsafeSQL: "SELECT \(Self.standingColumns)", binds: Self.binds(code, day)))
-    let (body, cancels, firstDay) = try rows[0].decode((ByteBuffer?, Bool?, Int?).self)
-    return try Self.standing(body: body, cancels: cancels, firstDay: firstDay)
+    let (body, cancels, firstDay, handled) = try rows[0].decode(
+      (ByteBuffer?, Bool?, Int?, Bool).self)
+    return try Self.standing(body: body, cancels: cancels, firstDay: firstDay, handled: handled)
   }
 
   /// The columns `standing` reads and their FROM, `$1` being the item code and `$2` the day
-  /// number: the version in force and, only when there is none, the first effective day.
+  /// number: the version in force and, only when there is none, the first effective day;
+  /// whether this deployment handles the item (FED-2: a district may not handle an item of
+  /// its city's standard).
   private static let standingColumns = """
     v.body, v.cancels, CASE WHEN v.body IS NULL THEN
-        (SELECT min(effective_day) FROM item_versions WHERE item_code = $1) END
+        (SELECT min(effective_day) FROM item_versions WHERE item_code = $1) END,
+      coalesce((SELECT implemented FROM item_local_details WHERE item_code = $1), true)
     FROM (SELECT 1) AS one LEFT JOIN LATERAL (
       SELECT body, cancels FROM item_versions
       WHERE item_code = $1 AND effective_day <= $2
@@ -107,12 +123,13 @@ struct CatalogReplica {
   /// The standing from what one statement read: the version in force, or else the first
   /// effective day. One statement, one snapshot: read in two, a version replicated between
   /// them made an item just published look not yet in force.
-  private static func standing(body: ByteBuffer?, cancels: Bool?, firstDay: Int?) throws
-    -> ItemStanding
+  private static func standing(body: ByteBuffer?, cancels: Bool?, firstDay: Int?, handled: Bool)
+    throws -> ItemStanding
   {
     if let body {
       let version = try ItemVersion(bytea: body)
-      return cancels == true ? .cancelled(version) : .inForce(version)
+      if cancels == true { return .cancelled(version) }
+      return handled ? .inForce(version) : .notHandledHere(version)
     }
     if let firstDay { return .notYetEffective(firstDay: CivilDate(dayNumber: firstDay)) }
     return .unknown
@@ -133,9 +150,10 @@ struct CatalogReplica {
           SELECT nextval('case_number_sequence'), (SELECT revision FROM calendar_revision),
             \(Self.standingColumns)
           """, binds: Self.binds(code, day)))
-    let (sequence, revision, body, cancels, firstDay) = try rows[0].decode(
-      (Int64, Int64?, ByteBuffer?, Bool?, Int?).self)
-    let standing = try Self.standing(body: body, cancels: cancels, firstDay: firstDay)
+    let (sequence, revision, body, cancels, firstDay, handled) = try rows[0].decode(
+      (Int64, Int64?, ByteBuffer?, Bool?, Int?, Bool).self)
+    let standing = try Self.standing(
+      body: body, cancels: cancels, firstDay: firstDay, handled: handled)
     return Submission(standing: standing, sequence: sequence, calendarRevision: revision ?? 0)
   }
 

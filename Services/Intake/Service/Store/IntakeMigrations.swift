@@ -123,5 +123,11 @@ enum IntakeMigrations {
         "ALTER TABLE cases ADD COLUMN passed_from text",
         "CREATE UNIQUE INDEX cases_passed_from ON cases (passed_from) WHERE passed_from IS NOT NULL",
       ]),
+    // FED-2: the items of the city's standard that this district says it does not handle.
+    Migration(
+      version: 8, name: "items this deployment handles",
+      statements: [
+        "CREATE TABLE item_local_details (item_code text PRIMARY KEY, implemented boolean NOT NULL)"
+      ]),
   ]
 }
