@@ -135,7 +135,8 @@ struct ReplicaAndBundleTests {
           })
       }
       try await handled(false)
-      let casesBefore = try await hall.count("cases")
+      // Applications taken before intake's replica heard it are the hall's: the check is the
+      // one after.
       try await eventually(seconds: 10) {
         do {
           _ = try await hall.submit()
@@ -143,6 +144,10 @@ struct ReplicaAndBundleTests {
         } catch let error as RPCError {
           return error.code == .failedPrecondition && error.message.contains("not handled")
         }
+      }
+      let casesBefore = try await hall.count("cases")
+      await expectRefusal(.failedPrecondition, containing: "not handled") {
+        _ = try await hall.submit()
       }
       #expect(try await hall.count("cases") == casesBefore)
       let refused = try await hall.accept(early)
