@@ -4,7 +4,8 @@
 # deployment of its own (four services, its own database, signing key, link token and
 # certificates from the city's authority). The city's catalog (the demonstration catalog)
 # flows down to both districts; a scripted day is played in each district and flows up to
-# the city's supervision, whose figures by district are printed at the end.
+# the city's supervision, whose figures by district are printed at the end. One of
+# Hualong's cases is passed up to the city, which approves it (FED-4).
 #
 #   deploy/run-local.sh network          build, start the three deployments, play, keep running
 #   deploy/run-local.sh network stop     stop them and their database
@@ -147,6 +148,43 @@ for d in hualong-district qingfeng-county; do
   echo "== a day in $d"
   env $(at "$d") "$bin/hall-demo" day --key "$state/$d/keys/signing.key" --deployment "$d"
 done
+
+echo "== a case passed up from hualong-district to the city, and the city's reply (FED-4)"
+hallctl_at() { # deployment token [hallctl arguments]: hallctl against the deployment's services
+  env $(at "$1") HALL_TOKEN="$2" "$bin/hallctl" "${@:3}"
+}
+first_case() { grep -o '"case_number":"[^"]*"' | head -1 | cut -d'"' -f4; }
+# An approver of the food-licence department in each deployment: the district's passes the
+# case up, the city's decides it (the city's catalog names the same department).
+district_approver=$(mint hualong-district approver hl-approver-scjgj --department hl-scjgj \
+  --region 410902)
+city_approver=$(mint puyang-city approver py-approver-scjgj --department hl-scjgj \
+  --region 410900)
+district_case=$(hallctl_at hualong-district "$district_approver" intake case list --json \
+  --state accepted --item HL-SCJG-002 | first_case || true)
+if [ -z "$district_case" ]; then
+  echo "the day left no accepted HL-SCJG-002 case in hualong-district to pass up" >&2
+  exit 1
+fi
+hallctl_at hualong-district "$district_approver" intake review escalate "$district_case" \
+  --to-level city --to-authority 濮阳市市场监管局 --reason 跨区经营须市级审批 | head -3
+city_case=""
+for _ in $(seq 1 150); do
+  city_case=$(hallctl_at puyang-city "$city_approver" intake case list --json --state accepted \
+    --item HL-SCJG-002 | first_case || true)
+  [ -n "$city_case" ] && break
+  sleep 0.2
+done
+[ -n "$city_case" ] || { echo "the city did not take $district_case" >&2; exit 1; }
+echo "the city took it as $city_case"
+hallctl_at puyang-city "$city_approver" intake review start "$city_case" >/dev/null
+hallctl_at puyang-city "$city_approver" intake review decide "$city_case" --approve | head -3
+for _ in $(seq 1 150); do
+  hallctl_at hualong-district "$district_approver" intake case get "$district_case" --json \
+    | grep -q '"state": *"CASE_STATE_APPROVED"' && break
+  sleep 0.2
+done
+hallctl_at hualong-district "$district_approver" intake case get "$district_case" | tail -6
 
 echo "== the city's supervision, by district"
 city_supervisor() { env $(at puyang-city) HALL_TOKEN_FILE="$state/puyang-city/keys/supervisor.token" "$bin/hallctl" supervision "$@"; }
