@@ -152,7 +152,14 @@ struct CityCatalogTests {
     }
     let refused = try await local.getItem(.with { $0.code = "PY-SCJG-001" })
     #expect(refused.owner == Self.city && !refused.hasLocalDetails)
+    let before = try await local.getIndicators(.init())
+    #expect(before.itemCount == 2 && before.inHallCount == 2)
 
+    _ = try await set("PY-SCJG-001") {
+      $0.placement = .notInHall
+      $0.placementReason = "涉及现场核查，在区市场监管局办理"
+    }
+    #expect(try await local.getIndicators(.init()).inHallCount == 1)
     let placed = try await set("PY-SCJG-001") {
       $0.serviceLocation = "华龙区政务服务中心 5号窗口"
       $0.placement = .itemInStaffOnCall
@@ -191,6 +198,7 @@ struct CityCatalogTests {
     #expect(try await local.searchGuides(search).guides.count == 1)
     _ = try await set("PY-SCJG-001") { $0.implemented = false }
     #expect(try await local.searchGuides(search).guides.isEmpty)
+    #expect(try await local.getIndicators(.init()).itemCount == 1)
     #expect(try await city.searchGuides(search).guides.count == 1)
     let unhandled = try await local.getGuide(.with { $0.itemCode = "PY-SCJG-001" })
     #expect(unhandled.hasLocalDetails && !unhandled.localDetails.implemented)

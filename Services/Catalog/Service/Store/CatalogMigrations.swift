@@ -154,6 +154,7 @@ enum CatalogMigrations {
         CREATE TABLE item_local_details (
           item_code text PRIMARY KEY REFERENCES items (code),
           implemented boolean NOT NULL,
+          placement smallint,
           body bytea NOT NULL,
           updated_at timestamptz NOT NULL DEFAULT now(),
           updated_by text NOT NULL)

@@ -122,17 +122,19 @@ struct GuideStore: Sendable {
   }
 
   /// The counts the indicators are computed from, over the items in force on `day`, of one
-  /// department or (empty) all.
+  /// department or (empty) all: in a district, the items of the city's standard it handles,
+  /// placed where it says (FED-2).
   func indicatorCounts(department: String, on day: CivilDate) async throws -> IndicatorCounts {
     let licensing = Int16(ItemKind.administrativeLicensing.rawValue)
     let inHall = [HallPlacement.inHall, .itemInStaffOnCall].map { Int16($0.rawValue) }
     let rows = try await db.prepared(
       """
       WITH in_force AS (
-        SELECT DISTINCT ON (item_code) item_code, kind, statutory_days, promised_days,
-          max_visits, placement, cancels, department_id
-        FROM item_versions WHERE effective_day <= \(Int32(day.dayNumber))
-        ORDER BY item_code, effective_day DESC, version DESC)
+        SELECT DISTINCT ON (v.item_code) v.item_code, kind, statutory_days, promised_days,
+          max_visits, coalesce(l.placement, v.placement) AS placement, cancels, department_id
+        FROM item_versions v LEFT JOIN item_local_details l ON l.item_code = v.item_code
+        WHERE effective_day <= \(Int32(day.dayNumber)) AND l.implemented IS NOT false
+        ORDER BY v.item_code, effective_day DESC, version DESC)
       SELECT count(*)::int4,
         count(*) FILTER (WHERE kind = \(licensing))::int4,
         coalesce(sum(statutory_days) FILTER (WHERE kind = \(licensing)), 0)::int8,

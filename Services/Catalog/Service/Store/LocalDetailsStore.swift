@@ -21,14 +21,17 @@ struct LocalDetailsStore: Sendable {
 
   /// Stores the details and `event` in one statement, then the audit line.
   func set(_ details: ItemLocalDetails, event: Outbox.Entry) async throws {
+    // The placement the indicators count (CAT-11); nil keeps the standard's.
+    let placement = details.placement == .unspecified ? nil : Int16(details.placement.rawValue)
     try await Outbox.append(
       [event],
       alongside: """
-        INSERT INTO item_local_details (item_code, implemented, body, updated_by)
-        VALUES (\(details.itemCode), \(details.implemented), \(try details.bytea()),
-          \(details.updatedBy))
+        INSERT INTO item_local_details (item_code, implemented, placement, body, updated_by)
+        VALUES (\(details.itemCode), \(details.implemented), \(placement),
+          \(try details.bytea()), \(details.updatedBy))
         ON CONFLICT (item_code) DO UPDATE SET implemented = excluded.implemented,
-          body = excluded.body, updated_at = now(), updated_by = excluded.updated_by
+          placement = excluded.placement, body = excluded.body, updated_at = now(),
+          updated_by = excluded.updated_by
         """, on: db)
     try await db.audit(
       .setLocalDetails, target: "item:\(details.itemCode)",
