@@ -38,11 +38,11 @@ struct DemoCatalog {
     var reasonNote: String
   }
 
-  var departments: [Hall_Catalog_V1_Department] = []
-  var certificates: [Hall_Catalog_V1_Certificate] = []
-  var intermediaries: [Hall_Catalog_V1_IntermediaryService] = []
-  var items: [Entry<Hall_Catalog_V1_ItemSpec>] = []
-  var bundles: [Entry<Hall_Catalog_V1_BundleSpec>] = []
+  var departments: [Department] = []
+  var certificates: [CatalogCertificate] = []
+  var intermediaries: [IntermediaryService] = []
+  var items: [Entry<ItemSpec>] = []
+  var bundles: [Entry<BundleSpec>] = []
 
   init(contentsOf path: String) throws {
     let file = try DemoFile(path: path)
@@ -125,14 +125,14 @@ protocol CreateRequest: SwiftProtobuf.Message {
 protocol PublishRequest: SwiftProtobuf.Message {
   var requestID: String { get set }
   var code: String { get set }
-  var reason: Hall_Catalog_V1_ChangeReason { get set }
+  var reason: ChangeReason { get set }
   var reasonNote: String { get set }
 }
 
-extension Hall_Catalog_V1_CreateItemRequest: CreateRequest {}
-extension Hall_Catalog_V1_CreateBundleRequest: CreateRequest {}
-extension Hall_Catalog_V1_PublishItemRequest: PublishRequest {}
-extension Hall_Catalog_V1_PublishBundleRequest: PublishRequest {}
+extension CreateItemRequest: CreateRequest {}
+extension CreateBundleRequest: CreateRequest {}
+extension PublishItemRequest: PublishRequest {}
+extension PublishBundleRequest: PublishRequest {}
 
 /// The file as JSON: its lists, and each record read as a contract message.
 private struct DemoFile {

@@ -58,7 +58,7 @@ extension DemoDay {
     if !behind.isEmpty { step("supervision has not caught up with \(behind.count) cases yet") }
   }
 
-  static func figuresTable(_ rows: [Hall_Supervision_V1_FigureRow]) {
+  static func figuresTable(_ rows: [SupervisionFigureRow]) {
     Output.table(
       [
         "department", "accepted", "red", "red-card rate", "completed", "on time", "same day",

@@ -19,7 +19,7 @@ extension DemoDay {
   }
 
   func issueTickets() async throws {
-    var tickets: [Hall_Intake_V1_Ticket] = []
+    var tickets: [Ticket] = []
     for item in [Self.foodLicence, Self.companyRegistration, Self.hygieneLicence] {
       tickets.append(
         try await intake.issueTicket(
@@ -111,10 +111,10 @@ extension DemoDay {
 
   /// Supervision may still be reading the catalog's departments and items: a record it
   /// cannot check yet is refused as inaccurate, so the department's system sends it again.
-  func reportUntilChecked(_ record: Hall_Supervision_V1_CaseReport) async throws
-    -> Hall_Supervision_V1_ReportCasesResponse
+  func reportUntilChecked(_ record: CaseReport) async throws
+    -> ReportCasesResponse
   {
-    var report = Hall_Supervision_V1_ReportCasesResponse()
+    var report = ReportCasesResponse()
     for attempt in 0..<60 {
       report = try await supervision.reportCases(
         .with {
@@ -131,7 +131,7 @@ extension DemoDay {
   }
 
   /// The pesticide licence the agriculture bureau accepted at `accepted` and has not decided.
-  static func overdueRecord(_ number: String, accepted: Date) -> Hall_Supervision_V1_CaseReport {
+  static func overdueRecord(_ number: String, accepted: Date) -> CaseReport {
     .with {
       $0.caseNumber = number
       $0.itemCode = pesticideLicence

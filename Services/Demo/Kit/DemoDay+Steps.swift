@@ -6,7 +6,7 @@ import SwiftProtobuf
 /// The day's single steps, each one call as the person at the window or in the back office
 /// would make it, with a fresh request id.
 extension DemoDay {
-  func callNext() async throws -> Hall_Intake_V1_Ticket {
+  func callNext() async throws -> Ticket {
     try await intake.callNextTicket(
       .with {
         $0.requestID = Self.request()
@@ -19,9 +19,9 @@ extension DemoDay {
   /// that the applicant's one visit is the only one [最多跑一次]; an on-the-spot result is
   /// handed over in the same sitting.
   func submit(
-    _ item: String, applicant: Hall_Intake_V1_Applicant, leaving: Set<String>, ticket: String,
-    decision: Hall_Intake_V1_AcceptanceDecision? = nil
-  ) async throws -> Hall_Intake_V1_Case {
+    _ item: String, applicant: Applicant, leaving: Set<String>, ticket: String,
+    decision: AcceptanceDecision? = nil
+  ) async throws -> IntakeCase {
     let spec = try await catalog.getGuide(.with { $0.itemCode = item }).version.spec
     return try await intake.submitCase(
       .with {
@@ -47,13 +47,13 @@ extension DemoDay {
       }, metadata: people.clerk)
   }
 
-  func accept(_ kase: Hall_Intake_V1_Case) async throws -> Hall_Intake_V1_Case {
+  func accept(_ kase: IntakeCase) async throws -> IntakeCase {
     try await intake.acceptCase(
       .step(on: kase.caseNumber, key: Self.request()), metadata: people.clerk)
   }
 
-  func decide(_ kase: Hall_Intake_V1_Case, approve: Bool, reason: String = "") async throws
-    -> Hall_Intake_V1_Case
+  func decide(_ kase: IntakeCase, approve: Bool, reason: String = "") async throws
+    -> IntakeCase
   {
     let approver = people.approver(kase.departmentID)
     if kase.state == .accepted {
@@ -67,13 +67,13 @@ extension DemoDay {
       }, metadata: approver)
   }
 
-  func issue(_ kase: Hall_Intake_V1_Case, _ name: String) async throws -> Hall_Intake_V1_Case {
+  func issue(_ kase: IntakeCase, _ name: String) async throws -> IntakeCase {
     try await intake.issueLicence(
       .step(on: kase.caseNumber, key: Self.request()) { $0.licenceName = name },
       metadata: people.approver(kase.departmentID))
   }
 
-  func deliver(_ kase: Hall_Intake_V1_Case) async throws -> Hall_Intake_V1_Case {
+  func deliver(_ kase: IntakeCase) async throws -> IntakeCase {
     try await intake.deliverResult(
       .step(on: kase.caseNumber, key: Self.request()) {
         if kase.delivery.method == .freePost {
@@ -83,7 +83,7 @@ extension DemoDay {
   }
 
   func rate(
-    _ caseNumber: String, _ satisfaction: Hall_Rating_V1_Satisfaction, _ applicant: Metadata,
+    _ caseNumber: String, _ satisfaction: Satisfaction, _ applicant: Metadata,
     _ text: String
   ) async throws {
     // Rating hears of the finished case through intake's feed; give it a moment.
@@ -109,15 +109,14 @@ extension DemoDay {
   }
 
   /// Today's cases of `item` in `state`, with their materials and shortfall.
-  func cases(_ item: String, state: Hall_Intake_V1_CaseState) async throws -> [Hall_Intake_V1_Case]
-  {
+  func cases(_ item: String, state: CaseState) async throws -> [IntakeCase] {
     let listed = try await intake.listCases(
       .with {
         $0.itemCode = item
         $0.state = state
         $0.pageSize = 100
       }, metadata: people.supervisor)
-    var found: [Hall_Intake_V1_Case] = []
+    var found: [IntakeCase] = []
     for kase in listed.cases {
       found.append(
         try await intake.getCase(
@@ -126,8 +125,8 @@ extension DemoDay {
     return found
   }
 
-  func allCases() async throws -> [Hall_Intake_V1_Case] {
-    var all: [Hall_Intake_V1_Case] = []
+  func allCases() async throws -> [IntakeCase] {
+    var all: [IntakeCase] = []
     var token = ""
     repeat {
       let page = try await intake.listCases(
@@ -142,14 +141,14 @@ extension DemoDay {
   }
 
   /// Every field of a form filled with a plausible value.
-  static func form(_ fields: [Hall_Catalog_V1_FormField]) -> [String: String] {
+  static func form(_ fields: [FormField]) -> [String: String] {
     var form: [String: String] = [:]
     for field in fields { form[field.key] = sample(field) }
     return form
   }
 
   /// A plausible value for a form field, by what its key says it holds.
-  static func sample(_ field: Hall_Catalog_V1_FormField) -> String {
+  static func sample(_ field: FormField) -> String {
     switch field.key {
     case let key where key.contains("credit_code"): DemoPeople.companyID
     case let key where key.contains("phone"): "13903930001"

@@ -22,20 +22,20 @@ struct DemoDay {
   static let pesticideLicence = "HL-NYNC-001"
   static let restaurantBundle = "HL-YJS-03"
 
-  static let company = Hall_Intake_V1_Applicant.with {
+  static let company = Applicant.with {
     $0.kind = .legalPerson
     $0.idNumber = DemoPeople.companyID
     $0.name = "濮阳市好味餐饮管理有限公司"
     $0.phone = "13903930001"
     $0.contactName = "王经理"
   }
-  static let zhang = Hall_Intake_V1_Applicant.with {
+  static let zhang = Applicant.with {
     $0.kind = .citizen
     $0.idNumber = DemoPeople.zhangID
     $0.name = "张伟"
     $0.phone = "13803930002"
   }
-  static let li = Hall_Intake_V1_Applicant.with {
+  static let li = Applicant.with {
     $0.kind = .citizen
     $0.idNumber = DemoPeople.liID
     $0.name = "李娜"

@@ -21,7 +21,7 @@ struct CatalogCommand: AsyncParsableCommand {
     @Option(help: "Page size.") var limit: Int32 = 20
 
     func run() async throws {
-      let request = Hall_Catalog_V1_SearchGuidesRequest.with {
+      let request = SearchGuidesRequest.with {
         $0.keyword = keyword
         $0.departmentID = department
         $0.pageSize = limit
@@ -33,7 +33,7 @@ struct CatalogCommand: AsyncParsableCommand {
       }
     }
 
-    static func row(_ guide: Hall_Catalog_V1_Guide) -> [String] {
+    static func row(_ guide: CatalogGuide) -> [String] {
       if case .bundle(let bundle) = guide.subject {
         return [
           bundle.bundleCode, "【一件事】" + bundle.spec.name, guide.departmentName,
@@ -97,7 +97,7 @@ struct CatalogCommand: AsyncParsableCommand {
         { try await $0.getIndicators(.with { $0.departmentID = department }) }, Self.table)
     }
 
-    static func table(_ value: Hall_Catalog_V1_Indicators) {
+    static func table(_ value: CatalogIndicators) {
       Output.table(
         ["indicator", "value"],
         [
@@ -129,7 +129,7 @@ struct CatalogCommand: AsyncParsableCommand {
         }
         start = parsed
       }
-      let request = Hall_Catalog_V1_ComputeDueTimeRequest.with {
+      let request = ComputeDueTimeRequest.with {
         $0.startTime = .init(date: start)
         $0.workingDays = days
       }

@@ -42,10 +42,10 @@ protocol PagedResponse {
 /// Figures and exports cover the days [from, to), as the contracts state every period.
 struct PeriodOptions: ParsableArguments {
   @Option(help: "First day, yyyy-MM-dd.", transform: Format.civilDate)
-  var from: Hall_Common_V1_CivilDate
+  var from: ContractDate
 
   @Option(help: "Day after the last, yyyy-MM-dd.", transform: Format.civilDate)
-  var to: Hall_Common_V1_CivilDate
+  var to: ContractDate
 }
 
 /// A supervisor's decision on an appeal, the same for a bad review and an anomaly: upheld,

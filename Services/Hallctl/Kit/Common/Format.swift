@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-package import HallContracts
+import HallContracts
 package import SwiftProtobuf
 
 /// How values read in tables. Instants are shown in China Standard Time, the time every
@@ -18,13 +18,13 @@ package enum Format {
     return formatter.string(from: timestamp.date)
   }
 
-  package static func date(_ date: Hall_Common_V1_CivilDate) -> String {
+  package static func date(_ date: ContractDate) -> String {
     guard date.year != 0 else { return "" }
     return String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
   }
 
   /// Parses "2026-09-28", the form every day in the contracts is given in.
-  package static func civilDate(_ text: String) throws -> Hall_Common_V1_CivilDate {
+  package static func civilDate(_ text: String) throws -> ContractDate {
     let parts = text.split(separator: "-").compactMap { Int32($0) }
     guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
       throw ValidationError("a day must read yyyy-MM-dd, e.g. 2026-09-28; got \(text)")

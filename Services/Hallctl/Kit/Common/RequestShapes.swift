@@ -22,80 +22,80 @@ extension IdentifiedStepRequest {
   package mutating func target(_ id: String) { self.id = id }
 }
 
-extension Hall_Intake_V1_AcceptBundleApplicationRequest: StepRequest {
+extension AcceptBundleApplicationRequest: StepRequest {
   package mutating func target(_ id: String) { applicationID = id }
 }
 
-extension Hall_Intake_V1_FinishTicketRequest: StepRequest {
+extension FinishTicketRequest: StepRequest {
   package mutating func target(_ id: String) { ticketID = id }
 }
 
 // Changes sent under the command line's key.
-extension Hall_Intake_V1_CallNextTicketRequest: KeyedRequest {}
-extension Hall_Intake_V1_IssueTicketRequest: KeyedRequest {}
-extension Hall_Rating_V1_RecordInvitationOutcomeRequest: KeyedRequest {}
-extension Hall_Rating_V1_RecordMarkRequest: KeyedRequest {}
-extension Hall_Rating_V1_SubmitRatingRequest: KeyedRequest {}
-extension Hall_Supervision_V1_ImportCasesRequest: KeyedRequest {}
-extension Hall_Supervision_V1_RecordManualEntryRequest: KeyedRequest {}
-extension Hall_Supervision_V1_SetScoreModelRequest: KeyedRequest {}
+extension CallNextTicketRequest: KeyedRequest {}
+extension IssueTicketRequest: KeyedRequest {}
+extension RecordInvitationOutcomeRequest: KeyedRequest {}
+extension RecordMarkRequest: KeyedRequest {}
+extension SubmitRatingRequest: KeyedRequest {}
+extension ImportCasesRequest: KeyedRequest {}
+extension RecordManualEntryRequest: KeyedRequest {}
+extension SetScoreModelRequest: KeyedRequest {}
 
 // Steps on one case.
-extension Hall_Intake_V1_AcceptCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_DecideCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_DeliverResultRequest: CaseStepRequest {}
-extension Hall_Intake_V1_EndSpecialProcedureRequest: CaseStepRequest {}
-extension Hall_Intake_V1_EscalateCaseRequest: CaseStepRequest {}
-extension Hall_Intake_V1_ExtendDeadlineRequest: CaseStepRequest {}
-extension Hall_Intake_V1_IssueLicenceRequest: CaseStepRequest {}
-extension Hall_Intake_V1_RecordFeeRequest: CaseStepRequest {}
-extension Hall_Intake_V1_RecordVisitRequest: CaseStepRequest {}
-extension Hall_Intake_V1_RequestCorrectionRequest: CaseStepRequest {}
-extension Hall_Intake_V1_StartReviewRequest: CaseStepRequest {}
-extension Hall_Intake_V1_StartSpecialProcedureRequest: CaseStepRequest {}
-extension Hall_Intake_V1_SubmitCorrectionRequest: CaseStepRequest {}
-extension Hall_Intake_V1_SupplyShortfallRequest: CaseStepRequest {}
-extension Hall_Intake_V1_WithdrawCaseRequest: CaseStepRequest {}
+extension AcceptCaseRequest: CaseStepRequest {}
+extension DecideCaseRequest: CaseStepRequest {}
+extension DeliverResultRequest: CaseStepRequest {}
+extension EndSpecialProcedureRequest: CaseStepRequest {}
+extension EscalateCaseRequest: CaseStepRequest {}
+extension ExtendDeadlineRequest: CaseStepRequest {}
+extension IssueLicenceRequest: CaseStepRequest {}
+extension RecordFeeRequest: CaseStepRequest {}
+extension RecordVisitRequest: CaseStepRequest {}
+extension RequestCorrectionRequest: CaseStepRequest {}
+extension StartReviewRequest: CaseStepRequest {}
+extension StartSpecialProcedureRequest: CaseStepRequest {}
+extension SubmitCorrectionRequest: CaseStepRequest {}
+extension SupplyShortfallRequest: CaseStepRequest {}
+extension WithdrawCaseRequest: CaseStepRequest {}
 
 // Steps on a bad review or an anomaly.
-extension Hall_Rating_V1_AppealBadReviewRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_CheckRectificationRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_ClassifyBadReviewRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_DecideAppealRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_GiveFeedbackRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_RecordRectificationRequest: IdentifiedStepRequest {}
-extension Hall_Rating_V1_RecordReturnVisitRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_AppealAnomalyRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_DecideAppealRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_JudgeManualEntryRequest: IdentifiedStepRequest {}
-extension Hall_Supervision_V1_RecordFollowUpRequest: IdentifiedStepRequest {}
+extension AppealBadReviewRequest: IdentifiedStepRequest {}
+extension CheckRectificationRequest: IdentifiedStepRequest {}
+extension ClassifyBadReviewRequest: IdentifiedStepRequest {}
+extension RatingDecideAppealRequest: IdentifiedStepRequest {}
+extension GiveFeedbackRequest: IdentifiedStepRequest {}
+extension RecordRectificationRequest: IdentifiedStepRequest {}
+extension RecordReturnVisitRequest: IdentifiedStepRequest {}
+extension AppealAnomalyRequest: IdentifiedStepRequest {}
+extension SupervisionDecideAppealRequest: IdentifiedStepRequest {}
+extension JudgeManualEntryRequest: IdentifiedStepRequest {}
+extension RecordFollowUpRequest: IdentifiedStepRequest {}
 
 // Listings, a page at a time.
-extension Hall_Intake_V1_ListCasesRequest: PagedRequest {}
-extension Hall_Intake_V1_ListTicketsRequest: PagedRequest {}
-extension Hall_Rating_V1_ListBadReviewsRequest: PagedRequest {}
-extension Hall_Rating_V1_ListInvitationsRequest: PagedRequest {}
-extension Hall_Rating_V1_ListRatingsRequest: PagedRequest {}
-extension Hall_Supervision_V1_ListAnomaliesRequest: PagedRequest {}
-extension Hall_Supervision_V1_QueryCasesRequest: PagedRequest {}
+extension ListCasesRequest: PagedRequest {}
+extension ListTicketsRequest: PagedRequest {}
+extension ListBadReviewsRequest: PagedRequest {}
+extension ListInvitationsRequest: PagedRequest {}
+extension ListRatingsRequest: PagedRequest {}
+extension ListAnomaliesRequest: PagedRequest {}
+extension QueryCasesRequest: PagedRequest {}
 
 // Their answers, which end with where the next page starts.
-extension Hall_Intake_V1_ListCasesResponse: PagedResponse {}
-extension Hall_Intake_V1_ListTicketsResponse: PagedResponse {}
-extension Hall_Rating_V1_ListBadReviewsResponse: PagedResponse {}
-extension Hall_Rating_V1_ListInvitationsResponse: PagedResponse {}
-extension Hall_Rating_V1_ListRatingsResponse: PagedResponse {}
-extension Hall_Supervision_V1_ListAnomaliesResponse: PagedResponse {}
-extension Hall_Supervision_V1_QueryCasesResponse: PagedResponse {}
+extension ListCasesResponse: PagedResponse {}
+extension ListTicketsResponse: PagedResponse {}
+extension ListBadReviewsResponse: PagedResponse {}
+extension ListInvitationsResponse: PagedResponse {}
+extension ListRatingsResponse: PagedResponse {}
+extension ListAnomaliesResponse: PagedResponse {}
+extension QueryCasesResponse: PagedResponse {}
 
 // Acceptance decisions, of a case or of a one-thing application.
-extension Hall_Intake_V1_AcceptBundleApplicationRequest: AcceptanceRequest {}
-extension Hall_Intake_V1_AcceptCaseRequest: AcceptanceRequest {}
+extension AcceptBundleApplicationRequest: AcceptanceRequest {}
+extension AcceptCaseRequest: AcceptanceRequest {}
 
 // Decisions on appeals, of a bad review or of an anomaly.
-extension Hall_Rating_V1_DecideAppealRequest: AppealDecisionRequest {}
-extension Hall_Supervision_V1_DecideAppealRequest: AppealDecisionRequest {}
+extension RatingDecideAppealRequest: AppealDecisionRequest {}
+extension SupervisionDecideAppealRequest: AppealDecisionRequest {}
 
 // Submissions at the window or online, of a case or of a one-thing application.
-extension Hall_Intake_V1_SubmitBundleApplicationRequest: SubmissionRequest {}
-extension Hall_Intake_V1_SubmitCaseRequest: SubmissionRequest {}
+extension SubmitBundleApplicationRequest: SubmissionRequest {}
+extension SubmitCaseRequest: SubmissionRequest {}

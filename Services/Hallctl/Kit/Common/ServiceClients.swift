@@ -11,16 +11,16 @@ package protocol HallServiceClient {
 
 /// The four services' generated clients, and the options of the command groups that talk to
 /// them; a changing command's options add the idempotency key.
-package typealias CatalogServiceClient = Hall_Catalog_V1_CatalogService.Client<
+package typealias CatalogServiceClient = CatalogContract.Client<
   HTTP2ClientTransport.Posix
 >
-package typealias IntakeServiceClient = Hall_Intake_V1_IntakeService.Client<
+package typealias IntakeServiceClient = IntakeContract.Client<
   HTTP2ClientTransport.Posix
 >
-package typealias RatingServiceClient = Hall_Rating_V1_RatingService.Client<
+package typealias RatingServiceClient = RatingContract.Client<
   HTTP2ClientTransport.Posix
 >
-package typealias SupervisionServiceClient = Hall_Supervision_V1_SupervisionService.Client<
+package typealias SupervisionServiceClient = SupervisionContract.Client<
   HTTP2ClientTransport.Posix
 >
 
@@ -32,22 +32,22 @@ typealias IntakeChange = ChangeOptions<IntakeServiceClient>
 typealias RatingChange = ChangeOptions<RatingServiceClient>
 typealias SupervisionChange = ChangeOptions<SupervisionServiceClient>
 
-extension Hall_Catalog_V1_CatalogService.Client: HallServiceClient
+extension CatalogContract.Client: HallServiceClient
 where Transport == HTTP2ClientTransport.Posix {
   package static var endpoint: ServiceEndpoint { .catalog }
 }
 
-extension Hall_Intake_V1_IntakeService.Client: HallServiceClient
+extension IntakeContract.Client: HallServiceClient
 where Transport == HTTP2ClientTransport.Posix {
   package static var endpoint: ServiceEndpoint { .intake }
 }
 
-extension Hall_Rating_V1_RatingService.Client: HallServiceClient
+extension RatingContract.Client: HallServiceClient
 where Transport == HTTP2ClientTransport.Posix {
   package static var endpoint: ServiceEndpoint { .rating }
 }
 
-extension Hall_Supervision_V1_SupervisionService.Client: HallServiceClient
+extension SupervisionContract.Client: HallServiceClient
 where Transport == HTTP2ClientTransport.Posix {
   package static var endpoint: ServiceEndpoint { .supervision }
 }

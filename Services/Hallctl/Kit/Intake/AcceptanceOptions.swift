@@ -17,7 +17,7 @@ struct AcceptanceOptions: ParsableArguments {
   /// Whether any flag of the decision was given.
   var given: Bool { !defects.isEmpty || !shortfallCommitment.isEmpty || shortfallDays != 0 }
 
-  func decision() throws -> Hall_Intake_V1_AcceptanceDecision {
+  func decision() throws -> AcceptanceDecision {
     let defects = try IntakeCommand.defects(defects)
     return .with {
       $0.defects = defects
@@ -37,7 +37,7 @@ struct AcceptanceOptions: ParsableArguments {
 
 /// Accepting a case and accepting a one-thing application carry the same decision fields.
 protocol AcceptanceRequest {
-  var defects: [Hall_Intake_V1_MaterialDefect] { get set }
+  var defects: [MaterialDefect] { get set }
   var shortfallCommitment: String { get set }
   var shortfallWorkingDays: Int32 { get set }
 }

@@ -4,8 +4,8 @@ import HallContracts
 /// everything an operator answering the applicant's question needs, timeline last.
 enum CaseView {
   /// The Chinese term of a state, as halls and notices use it.
-  static func state(_ state: Hall_Intake_V1_CaseState) -> String {
-    let terms: [Hall_Intake_V1_CaseState: String] = [
+  static func state(_ state: CaseState) -> String {
+    let terms: [CaseState: String] = [
       .received: "收件", .accepted: "受理", .refused: "不予受理", .correctionRequested: "补正",
       .inReview: "审查", .specialProcedure: "特别程序", .approved: "准予", .denied: "不予许可",
       .withdrawn: "撤回", .issued: "制证", .delivered: "送达", .escalated: "报批",
@@ -15,13 +15,13 @@ enum CaseView {
     return terms[state].map { "\(name) [\($0)]" } ?? name
   }
 
-  static func due(_ kase: Hall_Intake_V1_Case) -> String {
+  static func due(_ kase: IntakeCase) -> String {
     guard kase.hasDeadline else { return "" }
     let due = Format.time(kase.deadline.dueTime)
     return kase.deadline.paused ? "\(due) (clock paused)" : due
   }
 
-  static func brief(_ kase: Hall_Intake_V1_Case) {
+  static func brief(_ kase: IntakeCase) {
     let last = kase.timeline.last
     Output.fields([
       ("case", kase.caseNumber), ("item", "\(kase.itemCode) \(kase.itemName)"),
@@ -31,7 +31,7 @@ enum CaseView {
     ])
   }
 
-  static func full(_ kase: Hall_Intake_V1_Case) {
+  static func full(_ kase: IntakeCase) {
     Output.fields(facts(kase) + outcome(kase) + afterwards(kase))
     materials(kase)
     clock(kase)
@@ -47,7 +47,7 @@ enum CaseView {
   }
 
   /// Who applied for what, and where the case stands against its limit.
-  private static func facts(_ kase: Hall_Intake_V1_Case) -> [(String, String)] {
+  private static func facts(_ kase: IntakeCase) -> [(String, String)] {
     let applicant = kase.applicant
     return [
       ("case", kase.caseNumber),
@@ -71,7 +71,7 @@ enum CaseView {
   }
 
   /// What has been decided so far: only the parts that have happened.
-  private static func outcome(_ kase: Hall_Intake_V1_Case) -> [(String, String)] {
+  private static func outcome(_ kase: IntakeCase) -> [(String, String)] {
     var pairs: [(String, String)] = []
     if kase.hasShortfall {
       let shortfall = kase.shortfall
@@ -113,7 +113,7 @@ enum CaseView {
   }
 
   /// The result's delivery, the fees charged and the visits the applicant made.
-  private static func afterwards(_ kase: Hall_Intake_V1_Case) -> [(String, String)] {
+  private static func afterwards(_ kase: IntakeCase) -> [(String, String)] {
     [
       ("delivery", delivery(kase.delivery)),
       (
@@ -128,7 +128,7 @@ enum CaseView {
   }
 
   /// The materials brought, then each correction notice with what it listed.
-  private static func materials(_ kase: Hall_Intake_V1_Case) {
+  private static func materials(_ kase: IntakeCase) {
     Output.line()
     Output.table(
       ["material", "name", "required", "status", "note"],
@@ -147,7 +147,7 @@ enum CaseView {
   }
 
   /// The deadline's ledger: pauses, special procedures and extensions, when there are any.
-  private static func clock(_ kase: Hall_Intake_V1_Case) {
+  private static func clock(_ kase: IntakeCase) {
     guard !kase.deadline.ledger.isEmpty else { return }
     Output.line()
     Output.table(
@@ -160,14 +160,14 @@ enum CaseView {
       })
   }
 
-  private static func received(_ kase: Hall_Intake_V1_Case) -> String {
+  private static func received(_ kase: IntakeCase) -> String {
     var text = "\(Format.time(kase.receiveTime)) via \(Format.state(kase.channel))"
     if !kase.hallID.isEmpty { text += " at \(kase.hallID)/\(kase.windowID)" }
     if !kase.receivedBy.isEmpty { text += " by \(kase.receivedBy)" }
     return text
   }
 
-  private static func limit(_ kase: Hall_Intake_V1_Case) -> String {
+  private static func limit(_ kase: IntakeCase) -> String {
     guard kase.hasDeadline else { return "" }
     let deadline = kase.deadline
     var text = "\(deadline.budgetWorkingDays) working days promised"
@@ -175,7 +175,7 @@ enum CaseView {
     return text + " (statutory \(deadline.statutoryWorkingDays))"
   }
 
-  private static func delivery(_ delivery: Hall_Intake_V1_Delivery) -> String {
+  private static func delivery(_ delivery: Delivery) -> String {
     var text = Format.state(delivery.method)
     if !delivery.address.isEmpty { text += " to \(delivery.address)" }
     if delivery.hasDeliveredTime {

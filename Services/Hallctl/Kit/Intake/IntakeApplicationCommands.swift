@@ -30,7 +30,7 @@ struct IntakeApplicationCommand: AsyncParsableCommand {
     func run() async throws {
       try await submission.send(
         change, { try await $0.submitBundleApplication($1) },
-        Hall_Intake_V1_BundleApplication.brief
+        BundleApplication.brief
       ) { if let bundle { $0.bundleCode = bundle } }
     }
   }
@@ -45,7 +45,7 @@ struct IntakeApplicationCommand: AsyncParsableCommand {
         Example: hallctl intake application accept KBCG-20260928-0003
         """)
 
-    @OptionGroup var target: StepTarget<Hall_Intake_V1_BundleApplication>
+    @OptionGroup var target: StepTarget<BundleApplication>
     @OptionGroup var acceptance: AcceptanceOptions
 
     func run() async throws {
@@ -67,13 +67,13 @@ struct IntakeApplicationCommand: AsyncParsableCommand {
     func run() async throws {
       try await connection.show(
         { try await $0.getBundleApplication(.with { $0.applicationID = applicationID }) },
-        Hall_Intake_V1_BundleApplication.brief)
+        BundleApplication.brief)
     }
   }
 }
 
 /// An application as the window shows it: the whole of it, then where each sub-case stands.
-extension Hall_Intake_V1_BundleApplication: StepRecord {
+extension BundleApplication: StepRecord {
   typealias Client = IntakeServiceClient
   static var argument: ArgumentHelp {
     ArgumentHelp("Application id, e.g. KBCG-20260928-0003.", valueName: "application-id")

@@ -92,9 +92,9 @@ struct IntakeCaseCommand: AsyncParsableCommand {
     @OptionGroup var target: CaseTarget
 
     @Option(
-      help: "Why: \(ProtoEnum.choices(Hall_Intake_V1_RefusalReason.self)).",
+      help: "Why: \(ProtoEnum.choices(RefusalReason.self)).",
       transform: ProtoEnum.parse)
-    var reason: Hall_Intake_V1_RefusalReason
+    var reason: RefusalReason
 
     @Option(help: "The reason in words, as the applicant will read it.") var detail: String
 
@@ -289,9 +289,9 @@ struct IntakeCaseList: AsyncParsableCommand {
   @OptionGroup var connection: IntakeConnection
 
   @Option(
-    help: "Only this state: \(ProtoEnum.choices(Hall_Intake_V1_CaseState.self)).",
+    help: "Only this state: \(ProtoEnum.choices(CaseState.self)).",
     transform: ProtoEnum.parse)
-  var state: Hall_Intake_V1_CaseState?
+  var state: CaseState?
 
   @Option(help: "Only this department's cases.") var department = ""
 
@@ -304,7 +304,7 @@ struct IntakeCaseList: AsyncParsableCommand {
   @OptionGroup var page: PageOptions
 
   func run() async throws {
-    let request = Hall_Intake_V1_ListCasesRequest.with {
+    let request = ListCasesRequest.with {
       $0.state = state ?? .unspecified
       $0.departmentID = department
       $0.hallID = hall

@@ -21,7 +21,7 @@ struct IntakeCommand: AsyncParsableCommand {
 
   /// `--defect m1=复印件不清晰`: a material and what is wrong with it; the whole list goes
   /// into one notice, as the one-time-notice rule wants.
-  static func defects(_ texts: [String]) throws -> [Hall_Intake_V1_MaterialDefect] {
+  static func defects(_ texts: [String]) throws -> [MaterialDefect] {
     try texts.map { text in
       guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
         throw ValidationError("--defect wants material=reason, e.g. m1=复印件不清晰; got \(text)")
@@ -35,10 +35,10 @@ struct IntakeCommand: AsyncParsableCommand {
 }
 
 /// The case a command acts on, and the key that makes repeating it safe.
-typealias CaseTarget = StepTarget<Hall_Intake_V1_Case>
+typealias CaseTarget = StepTarget<IntakeCase>
 
 /// Every step on a case answers with the case as it now stands.
-extension Hall_Intake_V1_Case: StepRecord {
+extension IntakeCase: StepRecord {
   typealias Client = IntakeServiceClient
   static var argument: ArgumentHelp {
     ArgumentHelp("Case number, e.g. HL-SCJG-004-20260928-0007.", valueName: "case-number")

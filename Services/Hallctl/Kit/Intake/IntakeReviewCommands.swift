@@ -154,9 +154,9 @@ struct IntakeReviewCommand: AsyncParsableCommand {
     @OptionGroup var target: CaseTarget
 
     @Option(
-      help: "Level that decides: \(ProtoEnum.choices(Hall_Common_V1_AdministrativeLevel.self)).",
+      help: "Level that decides: \(ProtoEnum.choices(AdministrativeLevel.self)).",
       transform: ProtoEnum.parse)
-    var toLevel: Hall_Common_V1_AdministrativeLevel
+    var toLevel: AdministrativeLevel
 
     @Option(help: "The receiving authority.") var toAuthority: String
 
@@ -186,7 +186,7 @@ struct IntakeReviewCommand: AsyncParsableCommand {
     @Option(help: "Licence number (default: derived from the case number).") var number = ""
 
     @Option(help: "Last day of validity, yyyy-MM-dd.", transform: Format.civilDate)
-    var validUntil: Hall_Common_V1_CivilDate?
+    var validUntil: ContractDate?
 
     func run() async throws {
       try await target.change({ try await $0.issueLicence($1) }) {

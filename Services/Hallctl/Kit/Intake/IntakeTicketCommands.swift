@@ -22,7 +22,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
     @Option(help: "One-thing bundle code the visitor came for, when known.") var bundle = ""
 
     func run() async throws {
-      try await change.send({ try await $0.issueTicket($1) }, Hall_Intake_V1_Ticket.brief) {
+      try await change.send({ try await $0.issueTicket($1) }, Ticket.brief) {
         $0.hallID = hall
         $0.itemCode = item
         $0.bundleCode = bundle
@@ -40,7 +40,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
     @Option(help: "Your window, e.g. W03.") var window: String
 
     func run() async throws {
-      try await change.send({ try await $0.callNextTicket($1) }, Hall_Intake_V1_Ticket.brief) {
+      try await change.send({ try await $0.callNextTicket($1) }, Ticket.brief) {
         $0.windowID = window
       }
     }
@@ -51,7 +51,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
       abstract: "Mark a called ticket served.",
       discussion: "Example: hallctl intake ticket serve T-hl-hall-20260928-A007")
 
-    @OptionGroup var target: StepTarget<Hall_Intake_V1_Ticket>
+    @OptionGroup var target: StepTarget<Ticket>
 
     func run() async throws {
       try await target.change({ try await $0.finishTicket($1) }) { $0.noShow = false }
@@ -62,7 +62,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "no-show", abstract: "Mark a called ticket whose holder did not come.")
 
-    @OptionGroup var target: StepTarget<Hall_Intake_V1_Ticket>
+    @OptionGroup var target: StepTarget<Ticket>
 
     func run() async throws {
       try await target.change({ try await $0.finishTicket($1) }) { $0.noShow = true }
@@ -79,14 +79,14 @@ struct IntakeTicketCommand: AsyncParsableCommand {
     @Option(help: "Hall id (default: the token's hall).") var hall = ""
 
     @Option(
-      help: "Only this state: \(ProtoEnum.choices(Hall_Intake_V1_TicketState.self)).",
+      help: "Only this state: \(ProtoEnum.choices(TicketState.self)).",
       transform: ProtoEnum.parse)
-    var state: Hall_Intake_V1_TicketState?
+    var state: TicketState?
 
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = Hall_Intake_V1_ListTicketsRequest.with {
+      let request = ListTicketsRequest.with {
         $0.hallID = hall
         $0.state = state ?? .unspecified
         page.apply(to: &$0)
@@ -107,7 +107,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
 }
 
 /// A ticket as the queue shows it: who it is for, and where serving it got to.
-extension Hall_Intake_V1_Ticket: StepRecord {
+extension Ticket: StepRecord {
   typealias Client = IntakeServiceClient
   static var argument: ArgumentHelp { ArgumentHelp("Ticket id.", valueName: "ticket") }
 

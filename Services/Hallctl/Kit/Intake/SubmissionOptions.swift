@@ -7,12 +7,12 @@ import SwiftProtobuf
 /// requests, so one set of flags serves both.
 protocol SubmissionRequest: SwiftProtobuf.Message {
   var requestID: String { get set }
-  var channel: Hall_Common_V1_Channel { get set }
-  var applicant: Hall_Intake_V1_Applicant { get set }
-  var agent: Hall_Intake_V1_AgentMandate { get set }
+  var channel: ServiceChannel { get set }
+  var applicant: Applicant { get set }
+  var agent: AgentMandate { get set }
   var providedMaterialIds: [String] { get set }
   var form: [String: String] { get set }
-  var delivery: Hall_Intake_V1_Delivery { get set }
+  var delivery: Delivery { get set }
   var windowID: String { get set }
   var ticketID: String { get set }
 }
@@ -33,9 +33,9 @@ struct SubmissionOptions: ParsableArguments {
 
   @Option(
     help:
-      "Channel: \(ProtoEnum.choices(Hall_Common_V1_Channel.self)) (default: window with --window).",
+      "Channel: \(ProtoEnum.choices(ServiceChannel.self)) (default: window with --window).",
     transform: ProtoEnum.parse)
-  var channel: Hall_Common_V1_Channel?
+  var channel: ServiceChannel?
 
   @Option(help: "The clerk's window, e.g. W03 (window channel).") var window: String?
 
@@ -43,9 +43,9 @@ struct SubmissionOptions: ParsableArguments {
 
   @Option(
     help:
-      "Applicant kind: \(ProtoEnum.choices(Hall_Intake_V1_ApplicantKind.self)) (default: citizen).",
+      "Applicant kind: \(ProtoEnum.choices(ApplicantKind.self)) (default: citizen).",
     transform: ProtoEnum.parse)
-  var applicantKind: Hall_Intake_V1_ApplicantKind?
+  var applicantKind: ApplicantKind?
 
   @Option(help: "Resident ID number, or unified social credit code of a legal person.")
   var applicantID: String?
@@ -65,13 +65,13 @@ struct SubmissionOptions: ParsableArguments {
   @Option(help: "What the mandate covers.") var mandateScope: String?
 
   @Option(help: "Last day the mandate is valid, yyyy-MM-dd.", transform: Format.civilDate)
-  var mandateUntil: Hall_Common_V1_CivilDate?
+  var mandateUntil: ContractDate?
 
   @Option(
     help:
-      "Result by: \(ProtoEnum.choices(Hall_Intake_V1_DeliveryMethod.self)) (default: window-pickup).",
+      "Result by: \(ProtoEnum.choices(DeliveryMethod.self)) (default: window-pickup).",
     transform: ProtoEnum.parse)
-  var delivery: Hall_Intake_V1_DeliveryMethod?
+  var delivery: DeliveryMethod?
 
   @Option(help: "Postal address (free post).") var address: String?
 

@@ -25,7 +25,7 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
       Feedback.self, Appeal.self, DecideAppeal.self,
     ])
 
-  static func full(_ review: Hall_Rating_V1_BadReview) {
+  static func full(_ review: BadReview) {
     let rating = review.rating
     let rectification = review.rectification
     Output.fields([
@@ -91,7 +91,7 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = Hall_Rating_V1_ListBadReviewsRequest.with {
+      let request = ListBadReviewsRequest.with {
         $0.openOnly = open
         $0.departmentID = department
         page.apply(to: &$0)
@@ -130,10 +130,10 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
 // MARK: - The steps of the loop
 
 /// The bad review a loop step acts on, and the key that makes repeating it safe.
-typealias BadReviewTarget = StepTarget<Hall_Rating_V1_BadReview>
+typealias BadReviewTarget = StepTarget<BadReview>
 
 /// Every step of the loop answers with the review as it now stands.
-extension Hall_Rating_V1_BadReview: StepRecord {
+extension BadReview: StepRecord {
   typealias Client = RatingServiceClient
   static var argument: ArgumentHelp {
     ArgumentHelp(
@@ -178,9 +178,9 @@ extension RatingBadReviewCommand {
 
     @Option(
       name: .customLong("class"),
-      help: "\(ProtoEnum.choices(Hall_Rating_V1_BadReviewClass.self)).",
+      help: "\(ProtoEnum.choices(BadReviewClass.self)).",
       transform: ProtoEnum.parse)
-    var kind: Hall_Rating_V1_BadReviewClass
+    var kind: BadReviewClass
 
     @Option(help: "For ledger: working days to rectify, from now.") var days: Int32 = 0
 
@@ -272,8 +272,8 @@ extension RatingBadReviewCommand {
     @OptionGroup var target: BadReviewTarget
 
     @Option(
-      help: "\(ProtoEnum.choices(Hall_Rating_V1_AppealGround.self)).", transform: ProtoEnum.parse)
-    var ground: Hall_Rating_V1_AppealGround
+      help: "\(ProtoEnum.choices(AppealGround.self)).", transform: ProtoEnum.parse)
+    var ground: AppealGround
 
     @Option(help: "Why, with the evidence.") var reason: String
 

@@ -18,7 +18,7 @@ struct RatingCommand: AsyncParsableCommand {
       RatingMarkCommand.self, RatingFiguresCommand.self,
     ])
 
-  static func table(_ ratings: [Hall_Rating_V1_Rating]) {
+  static func table(_ ratings: [Rating]) {
     Output.table(
       ["rating", "satisfaction", "channel", "department", "window", "staff", "time", "text"],
       ratings.map {
@@ -47,14 +47,14 @@ struct RatingCommand: AsyncParsableCommand {
     @Argument(help: "Case number.") var caseNumber: String
 
     @Option(
-      help: "1–5 or \(ProtoEnum.choices(Hall_Rating_V1_Satisfaction.self)).",
+      help: "1–5 or \(ProtoEnum.choices(Satisfaction.self)).",
       transform: ProtoEnum.parse)
-    var satisfaction: Hall_Rating_V1_Satisfaction
+    var satisfaction: Satisfaction
 
     @Option(
-      help: "Where it was given: \(ProtoEnum.choices(Hall_Rating_V1_RatingChannel.self)).",
+      help: "Where it was given: \(ProtoEnum.choices(RatingChannel.self)).",
       transform: ProtoEnum.parse)
-    var channel: Hall_Rating_V1_RatingChannel = .pc
+    var channel: RatingChannel = .pc
 
     @Option(help: "Words, up to 500 characters.") var text = ""
 
@@ -89,7 +89,7 @@ struct RatingCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = Hall_Rating_V1_ListRatingsRequest.with {
+      let request = ListRatingsRequest.with {
         $0.caseNumber = caseNumber
         $0.departmentID = department
         page.apply(to: &$0)
@@ -116,8 +116,8 @@ struct RatingMarkCommand: AsyncParsableCommand {
   @OptionGroup var change: RatingChange
 
   @Option(
-    help: "\(ProtoEnum.choices(Hall_Rating_V1_MarkKind.self)).", transform: ProtoEnum.parse)
-  var kind: Hall_Rating_V1_MarkKind
+    help: "\(ProtoEnum.choices(MarkKind.self)).", transform: ProtoEnum.parse)
+  var kind: MarkKind
 
   @Option(help: "Hall id.") var hall = ""
 
@@ -142,7 +142,7 @@ struct RatingMarkCommand: AsyncParsableCommand {
     }
   }
 
-  static func show(_ mark: Hall_Rating_V1_Mark) {
+  static func show(_ mark: Mark) {
     Output.fields([
       ("mark", mark.id), ("kind", Format.state(mark.kind)),
       ("where", Format.place(mark.hallID, mark.windowID)),
@@ -167,14 +167,14 @@ struct RatingFiguresCommand: AsyncParsableCommand {
   @OptionGroup var connection: RatingConnection
 
   @Option(
-    help: "One row per: \(ProtoEnum.choices(Hall_Rating_V1_FigureGrouping.self)).",
+    help: "One row per: \(ProtoEnum.choices(RatingGrouping.self)).",
     transform: ProtoEnum.parse)
-  var by: Hall_Rating_V1_FigureGrouping = .deployment
+  var by: RatingGrouping = .deployment
 
   @OptionGroup var period: PeriodOptions
 
   func run() async throws {
-    let request = Hall_Rating_V1_GetFiguresRequest.with {
+    let request = RatingFiguresRequest.with {
       $0.grouping = by
       $0.from = period.from
       $0.to = period.to

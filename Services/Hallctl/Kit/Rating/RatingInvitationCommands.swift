@@ -9,7 +9,7 @@ struct RatingInvitationCommand: AsyncParsableCommand {
     discussion: "Needs a supervisor's token.",
     subcommands: [List.self, Record.self])
 
-  static func show(_ invitation: Hall_Rating_V1_Invitation) {
+  static func show(_ invitation: Invitation) {
     Output.fields([
       ("invitation", invitation.id), ("outcome", Format.state(invitation.outcome)),
       ("channel", Format.state(invitation.channel)),
@@ -28,12 +28,12 @@ struct RatingInvitationCommand: AsyncParsableCommand {
     @Option(
       help: "The day whose list is wanted, yyyy-MM-dd (default: today).",
       transform: Format.civilDate)
-    var day: Hall_Common_V1_CivilDate?
+    var day: ContractDate?
 
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = Hall_Rating_V1_ListInvitationsRequest.with {
+      let request = ListInvitationsRequest.with {
         if let day { $0.day = day }
         page.apply(to: &$0)
       }
@@ -68,15 +68,15 @@ struct RatingInvitationCommand: AsyncParsableCommand {
     @Argument(help: "Invitation id (the case number followed by -INV).") var invitationID: String
 
     @Option(help: "phone or sms.", transform: ProtoEnum.parse)
-    var channel: Hall_Rating_V1_RatingChannel
+    var channel: RatingChannel
 
     @Option(
-      help: "\(ProtoEnum.choices(Hall_Rating_V1_InvitationOutcome.self)).",
+      help: "\(ProtoEnum.choices(InvitationOutcome.self)).",
       transform: ProtoEnum.parse)
-    var outcome: Hall_Rating_V1_InvitationOutcome
+    var outcome: InvitationOutcome
 
     @Option(help: "1–5 or a name (when rated).", transform: ProtoEnum.parse)
-    var satisfaction: Hall_Rating_V1_Satisfaction?
+    var satisfaction: Satisfaction?
 
     @Option(help: "The applicant's words (when rated).") var text = ""
 

@@ -3,7 +3,7 @@ package import HallContracts
 /// Rates as an operator reads them. The contract counts a rate with nothing to measure as
 /// 100 % (so a department with no cases is not ranked down); a table says "-" instead, so
 /// that "on time 100 %" never stands beside "completed 0".
-extension Hall_Supervision_V1_FigureRow {
+extension SupervisionFigureRow {
   package var shownRedCardRate: String { Self.shown(redCardRateBp, of: acceptedCases) }
   package var shownOnTimeRate: String { Self.shown(onTimeRateBp, of: completedCases) }
   package var shownSameDayRate: String { Self.shown(sameDayRateBp, of: onTheSpotCompleted) }

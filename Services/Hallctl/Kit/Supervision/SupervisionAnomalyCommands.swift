@@ -3,10 +3,10 @@ import HallContracts
 import SwiftProtobuf
 
 /// The anomaly a step acts on, and the key that makes repeating it safe.
-typealias AnomalyTarget = StepTarget<Hall_Supervision_V1_Anomaly>
+typealias AnomalyTarget = StepTarget<Anomaly>
 
 /// Every step answers with the anomaly as it now stands.
-extension Hall_Supervision_V1_Anomaly: StepRecord {
+extension Anomaly: StepRecord {
   typealias Client = SupervisionServiceClient
   static var argument: ArgumentHelp {
     ArgumentHelp(
@@ -62,30 +62,30 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     @Option(help: "Only this rule's, e.g. OVERDUE or MANUAL.") var rule = ""
 
     @Option(
-      help: "Only \(ProtoEnum.choices(Hall_Supervision_V1_RuleCategory.self)).",
+      help: "Only \(ProtoEnum.choices(RuleCategory.self)).",
       transform: ProtoEnum.parse)
-    var category: Hall_Supervision_V1_RuleCategory?
+    var category: RuleCategory?
 
     @Option(
-      help: "Only \(ProtoEnum.choices(Hall_Supervision_V1_Signal.self)).",
+      help: "Only \(ProtoEnum.choices(Signal.self)).",
       transform: ProtoEnum.parse)
-    var signal: Hall_Supervision_V1_Signal?
+    var signal: Signal?
 
     @Option(
-      help: "Only \(ProtoEnum.choices(Hall_Supervision_V1_AnomalyState.self)).",
+      help: "Only \(ProtoEnum.choices(AnomalyState.self)).",
       transform: ProtoEnum.parse)
-    var state: Hall_Supervision_V1_AnomalyState?
+    var state: AnomalyState?
 
     @Option(help: "Raised on or after this day, yyyy-MM-dd.", transform: Format.civilDate)
-    var from: Hall_Common_V1_CivilDate?
+    var from: ContractDate?
 
     @Option(help: "Raised before this day, yyyy-MM-dd.", transform: Format.civilDate)
-    var to: Hall_Common_V1_CivilDate?
+    var to: ContractDate?
 
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = Hall_Supervision_V1_ListAnomaliesRequest.with {
+      let request = ListAnomaliesRequest.with {
         $0.departmentID = department
         $0.regionCode = region
         $0.caseNumber = caseNumber
@@ -132,9 +132,9 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     @OptionGroup var change: SupervisionChange
 
     @Option(
-      help: "Where it came from: \(ProtoEnum.choices(Hall_Supervision_V1_ManualSource.self)).",
+      help: "Where it came from: \(ProtoEnum.choices(ManualSource.self)).",
       transform: ProtoEnum.parse)
-    var source: Hall_Supervision_V1_ManualSource
+    var source: ManualSource
 
     @Option(name: .customLong("case"), help: "The case it concerns.") var caseNumber = ""
 
@@ -186,14 +186,14 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
 
     @Option(
       help:
-        "Category, for an anomaly: \(ProtoEnum.choices(Hall_Supervision_V1_RuleCategory.self)).",
+        "Category, for an anomaly: \(ProtoEnum.choices(RuleCategory.self)).",
       transform: ProtoEnum.parse)
-    var category: Hall_Supervision_V1_RuleCategory?
+    var category: RuleCategory?
 
     @Option(
-      help: "Signal, for an anomaly: \(ProtoEnum.choices(Hall_Supervision_V1_Signal.self)).",
+      help: "Signal, for an anomaly: \(ProtoEnum.choices(Signal.self)).",
       transform: ProtoEnum.parse)
-    var signal: Hall_Supervision_V1_Signal?
+    var signal: Signal?
 
     @Option(help: "The officer's reasoning.") var judgement: String
 
@@ -261,9 +261,9 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     @OptionGroup var target: AnomalyTarget
 
     @Option(
-      help: "\(ProtoEnum.choices(Hall_Supervision_V1_FollowUpKind.self)).",
+      help: "\(ProtoEnum.choices(FollowUpKind.self)).",
       transform: ProtoEnum.parse)
-    var kind: Hall_Supervision_V1_FollowUpKind
+    var kind: FollowUpKind
 
     @Option(help: "What was done or decided.") var note: String
 

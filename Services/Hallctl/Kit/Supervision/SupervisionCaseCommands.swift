@@ -15,17 +15,17 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
 
   static func state(_ number: Int32) -> String {
     guard number != 0 else { return "" }
-    return CaseView.state(Hall_Intake_V1_CaseState(rawValue: Int(number)) ?? .UNRECOGNIZED(0))
+    return CaseView.state(CaseState(rawValue: Int(number)) ?? .UNRECOGNIZED(0))
   }
 
-  static func cards(_ kase: Hall_Supervision_V1_SupervisedCase) -> String {
+  static func cards(_ kase: SupervisedCase) -> String {
     [
       kase.hasYellowCardTime ? "yellow \(Format.time(kase.yellowCardTime))" : "",
       kase.hasRedCardTime ? "red \(Format.time(kase.redCardTime))" : "",
     ].filter { !$0.isEmpty }.joined(separator: ", ")
   }
 
-  static func full(_ kase: Hall_Supervision_V1_SupervisedCase) {
+  static func full(_ kase: SupervisedCase) {
     Output.fields([
       ("case", kase.caseNumber), ("item", "\(kase.itemCode) \(kase.itemName)"),
       ("department", kase.departmentID), ("region", kase.regionCode),
@@ -106,29 +106,29 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
     @Option(help: "Only cases of this item.") var item = ""
 
     @Option(
-      help: "Only \(ProtoEnum.choices(Hall_Supervision_V1_Timeliness.self)) cases.",
+      help: "Only \(ProtoEnum.choices(Timeliness.self)) cases.",
       transform: ProtoEnum.parse)
-    var timeliness: Hall_Supervision_V1_Timeliness?
+    var timeliness: Timeliness?
 
     @Flag(help: "Only open cases.") var open = false
 
     @Flag(help: "Only cases with at least one counted anomaly.") var withAnomalies = false
 
     @Option(help: "Received on or after this day, yyyy-MM-dd.", transform: Format.civilDate)
-    var from: Hall_Common_V1_CivilDate?
+    var from: ContractDate?
 
     @Option(help: "Received before this day, yyyy-MM-dd.", transform: Format.civilDate)
-    var to: Hall_Common_V1_CivilDate?
+    var to: ContractDate?
 
     @Option(
-      help: "Only cases from: \(ProtoEnum.choices(Hall_Supervision_V1_CaseSource.self)).",
+      help: "Only cases from: \(ProtoEnum.choices(CaseSource.self)).",
       transform: ProtoEnum.parse)
-    var source: Hall_Supervision_V1_CaseSource?
+    var source: CaseSource?
 
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = Hall_Supervision_V1_QueryCasesRequest.with {
+      let request = QueryCasesRequest.with {
         $0.departmentID = department
         $0.regionCode = region
         $0.itemCode = item

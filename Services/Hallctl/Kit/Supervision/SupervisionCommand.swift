@@ -24,12 +24,12 @@ struct SupervisionCommand: AsyncParsableCommand {
 
 /// How anomalies read on a terminal.
 enum AnomalyView {
-  static func signal(_ anomaly: Hall_Supervision_V1_Anomaly) -> String {
+  static func signal(_ anomaly: Anomaly) -> String {
     [Format.state(anomaly.category), Format.state(anomaly.signal)].filter { !$0.isEmpty }
       .joined(separator: "/")
   }
 
-  static func table(_ anomalies: [Hall_Supervision_V1_Anomaly]) {
+  static func table(_ anomalies: [Anomaly]) {
     Output.table(
       ["anomaly", "rule", "signal", "state", "case", "department", "raised", "summary"],
       anomalies.map {
@@ -40,7 +40,7 @@ enum AnomalyView {
       })
   }
 
-  static func brief(_ anomaly: Hall_Supervision_V1_Anomaly) {
+  static func brief(_ anomaly: Anomaly) {
     let last = anomaly.followUps.last
     Output.fields([
       ("anomaly", anomaly.id), ("rule", anomaly.ruleCode), ("signal", signal(anomaly)),
@@ -51,7 +51,7 @@ enum AnomalyView {
     ])
   }
 
-  static func full(_ anomaly: Hall_Supervision_V1_Anomaly) {
+  static func full(_ anomaly: Anomaly) {
     Output.fields([
       ("anomaly", anomaly.id), ("rule", anomaly.ruleCode), ("signal", signal(anomaly)),
       ("state", Format.state(anomaly.state)), ("case", anomaly.caseNumber),
@@ -89,7 +89,7 @@ enum AnomalyView {
     }
   }
 
-  static func appeal(_ anomaly: Hall_Supervision_V1_Anomaly) -> String {
+  static func appeal(_ anomaly: Anomaly) -> String {
     guard anomaly.hasAppeal else { return "" }
     guard anomaly.appeal.decided else { return "pending" }
     return anomaly.appeal.upheld ? "upheld" : "rejected"

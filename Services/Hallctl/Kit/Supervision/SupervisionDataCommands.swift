@@ -5,7 +5,7 @@ import SwiftProtobuf
 
 /// Data reporting answers with the lines kept and, for each line refused, why.
 enum ReportView {
-  static func show(_ response: Hall_Supervision_V1_ReportCasesResponse) {
+  static func show(_ response: ReportCasesResponse) {
     Output.line("accepted \(response.accepted), refused \(response.refusals.count)")
     guard !response.refusals.isEmpty else { return }
     Output.line()
@@ -85,14 +85,14 @@ struct SupervisionReportCasesCommand: AsyncParsableCommand {
   var admitLate = false
 
   func run() async throws {
-    var request: Hall_Supervision_V1_ReportCasesRequest
+    var request: ReportCasesRequest
     do {
       var data = try ReportView.read(file)
       let text = String(decoding: data, as: UTF8.self)
       if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("[") {
         data = Data("{\"cases\": \(text)}".utf8)
       }
-      request = try Hall_Supervision_V1_ReportCasesRequest(jsonUTF8Data: data)
+      request = try ReportCasesRequest(jsonUTF8Data: data)
     } catch let error as ValidationError {
       throw error
     } catch {
@@ -135,7 +135,7 @@ struct SupervisionExportCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await connection.with { supervision in
-      let request = Hall_Supervision_V1_ExportRequest.with {
+      let request = ExportRequest.with {
         $0.from = period.from
         $0.to = period.to
         $0.departmentID = department
@@ -153,7 +153,7 @@ struct SupervisionExportCommand: AsyncParsableCommand {
         }
         if connection.json {
           return try Output.json(
-            Hall_Supervision_V1_ExportResponse.with { $0.rows = response.rows })
+            ExportResponse.with { $0.rows = response.rows })
         }
         Output.line("\(response.rows) \(what.rawValue) written to \(output)")
       } else if connection.json {

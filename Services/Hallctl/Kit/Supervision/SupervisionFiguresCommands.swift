@@ -20,9 +20,9 @@ struct SupervisionFiguresCommand: AsyncParsableCommand {
   @OptionGroup var connection: SupervisionConnection
 
   @Option(
-    help: "One row per: \(ProtoEnum.choices(Hall_Supervision_V1_Grouping.self)).",
+    help: "One row per: \(ProtoEnum.choices(SupervisionGrouping.self)).",
     transform: ProtoEnum.parse)
-  var by: Hall_Supervision_V1_Grouping = .deployment
+  var by: SupervisionGrouping = .deployment
 
   @OptionGroup var period: PeriodOptions
 
@@ -31,7 +31,7 @@ struct SupervisionFiguresCommand: AsyncParsableCommand {
   @Option(help: "Only this region (GB/T 2260 code).") var region = ""
 
   func run() async throws {
-    let request = Hall_Supervision_V1_GetFiguresRequest.with {
+    let request = SupervisionFiguresRequest.with {
       $0.grouping = by
       $0.from = period.from
       $0.to = period.to
@@ -77,10 +77,10 @@ struct SupervisionReportCommand: AsyncParsableCommand {
 
   @Option(
     help: "One line per department (the default) or region.", transform: ProtoEnum.parse)
-  var by: Hall_Supervision_V1_Grouping = .department
+  var by: SupervisionGrouping = .department
 
   func run() async throws {
-    let request = Hall_Supervision_V1_GetMonthlyReportRequest.with {
+    let request = GetMonthlyReportRequest.with {
       $0.month = month
       $0.grouping = by
     }

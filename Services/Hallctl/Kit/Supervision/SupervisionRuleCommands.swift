@@ -13,12 +13,12 @@ struct SupervisionRulesCommand: AsyncParsableCommand {
       """,
     subcommands: [List.self, Update.self])
 
-  static func parameters(_ rule: Hall_Supervision_V1_Rule) -> String {
+  static func parameters(_ rule: Rule) -> String {
     rule.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
       .joined(separator: " ")
   }
 
-  static func table(_ rules: [Hall_Supervision_V1_Rule]) {
+  static func table(_ rules: [Rule]) {
     Output.table(
       ["rule", "name", "category", "signal", "on", "parameters", "updated"],
       rules.map {
@@ -70,13 +70,13 @@ struct SupervisionRulesCommand: AsyncParsableCommand {
     @Flag(help: "Switch the rule on or off.") var onOff: Switch?
 
     @Option(
-      help: "\(ProtoEnum.choices(Hall_Supervision_V1_RuleCategory.self)).",
+      help: "\(ProtoEnum.choices(RuleCategory.self)).",
       transform: ProtoEnum.parse)
-    var category: Hall_Supervision_V1_RuleCategory?
+    var category: RuleCategory?
 
     @Option(
-      help: "\(ProtoEnum.choices(Hall_Supervision_V1_Signal.self)).", transform: ProtoEnum.parse)
-    var signal: Hall_Supervision_V1_Signal?
+      help: "\(ProtoEnum.choices(Signal.self)).", transform: ProtoEnum.parse)
+    var signal: Signal?
 
     @Option(name: .customLong("param"), help: "A parameter as name=value (repeat per parameter).")
     var parameters: [String] = []
@@ -124,7 +124,7 @@ struct SupervisionScoreModelCommand: AsyncParsableCommand {
       """,
     subcommands: [Get.self, Set.self])
 
-  static func show(_ model: Hall_Supervision_V1_ScoreModel) {
+  static func show(_ model: ScoreModel) {
     Output.fields([
       ("version", "\(model.version)"),
       (
@@ -193,12 +193,12 @@ struct SupervisionScoreModelCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-      let given: [Hall_Supervision_V1_ScoreTerm]
+      let given: [ScoreTerm]
       if let file {
         do {
           var options = JSONDecodingOptions()
           options.ignoreUnknownFields = true
-          given = try Hall_Supervision_V1_ScoreModel(
+          given = try ScoreModel(
             jsonUTF8Data: try Data(contentsOf: URL(fileURLWithPath: file)), options: options
           ).terms
         } catch {
@@ -212,13 +212,13 @@ struct SupervisionScoreModelCommand: AsyncParsableCommand {
       }
     }
 
-    static func term(_ text: String) throws -> Hall_Supervision_V1_ScoreTerm {
+    static func term(_ text: String) throws -> ScoreTerm {
       let parts = text.split(separator: ":").map(String.init)
       let usage = "--term wants measure:points[:penalty=..][:target=..], e.g. on-time-rate:40"
       guard parts.count >= 2, let weight = Double(parts[1]) else {
         throw ValidationError("\(usage); got \(text)")
       }
-      var term = Hall_Supervision_V1_ScoreTerm()
+      var term = ScoreTerm()
       term.measure = try ProtoEnum.parse(parts[0])
       term.weight = weight
       for part in parts.dropFirst(2) {

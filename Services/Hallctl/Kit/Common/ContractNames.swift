@@ -1,0 +1,123 @@
+package import HallContracts
+
+// The generated names repeat their package (`Hall_Intake_V1_`) on every type; hallctl and
+// hall-demo read better with the short names the services use themselves. Where two
+// contracts share a name (a case, an appeal decision, figures), the short name says whose.
+
+// Shared by every contract.
+package typealias AdministrativeLevel = Hall_Common_V1_AdministrativeLevel
+package typealias ContractDate = Hall_Common_V1_CivilDate
+package typealias ServiceChannel = Hall_Common_V1_Channel
+
+// The catalog service.
+package typealias CatalogContract = Hall_Catalog_V1_CatalogService
+package typealias CatalogGuide = Hall_Catalog_V1_Guide
+package typealias CatalogIndicators = Hall_Catalog_V1_Indicators
+package typealias ComputeDueTimeRequest = Hall_Catalog_V1_ComputeDueTimeRequest
+package typealias SearchGuidesRequest = Hall_Catalog_V1_SearchGuidesRequest
+
+// The intake service.
+package typealias AcceptBundleApplicationRequest = Hall_Intake_V1_AcceptBundleApplicationRequest
+package typealias AcceptCaseRequest = Hall_Intake_V1_AcceptCaseRequest
+package typealias AcceptanceDecision = Hall_Intake_V1_AcceptanceDecision
+package typealias AgentMandate = Hall_Intake_V1_AgentMandate
+package typealias Applicant = Hall_Intake_V1_Applicant
+package typealias ApplicantKind = Hall_Intake_V1_ApplicantKind
+package typealias BundleApplication = Hall_Intake_V1_BundleApplication
+package typealias CallNextTicketRequest = Hall_Intake_V1_CallNextTicketRequest
+package typealias CaseState = Hall_Intake_V1_CaseState
+package typealias DecideCaseRequest = Hall_Intake_V1_DecideCaseRequest
+package typealias DeliverResultRequest = Hall_Intake_V1_DeliverResultRequest
+package typealias Delivery = Hall_Intake_V1_Delivery
+package typealias DeliveryMethod = Hall_Intake_V1_DeliveryMethod
+package typealias EndSpecialProcedureRequest = Hall_Intake_V1_EndSpecialProcedureRequest
+package typealias EscalateCaseRequest = Hall_Intake_V1_EscalateCaseRequest
+package typealias ExtendDeadlineRequest = Hall_Intake_V1_ExtendDeadlineRequest
+package typealias FinishTicketRequest = Hall_Intake_V1_FinishTicketRequest
+package typealias IntakeCase = Hall_Intake_V1_Case
+package typealias IntakeContract = Hall_Intake_V1_IntakeService
+package typealias IssueLicenceRequest = Hall_Intake_V1_IssueLicenceRequest
+package typealias IssueTicketRequest = Hall_Intake_V1_IssueTicketRequest
+package typealias ListCasesRequest = Hall_Intake_V1_ListCasesRequest
+package typealias ListCasesResponse = Hall_Intake_V1_ListCasesResponse
+package typealias ListTicketsRequest = Hall_Intake_V1_ListTicketsRequest
+package typealias ListTicketsResponse = Hall_Intake_V1_ListTicketsResponse
+package typealias MaterialDefect = Hall_Intake_V1_MaterialDefect
+package typealias RecordFeeRequest = Hall_Intake_V1_RecordFeeRequest
+package typealias RecordVisitRequest = Hall_Intake_V1_RecordVisitRequest
+package typealias RefusalReason = Hall_Intake_V1_RefusalReason
+package typealias RequestCorrectionRequest = Hall_Intake_V1_RequestCorrectionRequest
+package typealias StartReviewRequest = Hall_Intake_V1_StartReviewRequest
+package typealias StartSpecialProcedureRequest = Hall_Intake_V1_StartSpecialProcedureRequest
+package typealias SubmitBundleApplicationRequest = Hall_Intake_V1_SubmitBundleApplicationRequest
+package typealias SubmitCaseRequest = Hall_Intake_V1_SubmitCaseRequest
+package typealias SubmitCorrectionRequest = Hall_Intake_V1_SubmitCorrectionRequest
+package typealias SupplyShortfallRequest = Hall_Intake_V1_SupplyShortfallRequest
+package typealias Ticket = Hall_Intake_V1_Ticket
+package typealias TicketState = Hall_Intake_V1_TicketState
+package typealias WithdrawCaseRequest = Hall_Intake_V1_WithdrawCaseRequest
+
+// The rating service.
+package typealias AppealBadReviewRequest = Hall_Rating_V1_AppealBadReviewRequest
+package typealias AppealGround = Hall_Rating_V1_AppealGround
+package typealias BadReview = Hall_Rating_V1_BadReview
+package typealias BadReviewClass = Hall_Rating_V1_BadReviewClass
+package typealias CheckRectificationRequest = Hall_Rating_V1_CheckRectificationRequest
+package typealias ClassifyBadReviewRequest = Hall_Rating_V1_ClassifyBadReviewRequest
+package typealias GiveFeedbackRequest = Hall_Rating_V1_GiveFeedbackRequest
+package typealias Invitation = Hall_Rating_V1_Invitation
+package typealias InvitationOutcome = Hall_Rating_V1_InvitationOutcome
+package typealias ListBadReviewsRequest = Hall_Rating_V1_ListBadReviewsRequest
+package typealias ListBadReviewsResponse = Hall_Rating_V1_ListBadReviewsResponse
+package typealias ListInvitationsRequest = Hall_Rating_V1_ListInvitationsRequest
+package typealias ListInvitationsResponse = Hall_Rating_V1_ListInvitationsResponse
+package typealias ListRatingsRequest = Hall_Rating_V1_ListRatingsRequest
+package typealias ListRatingsResponse = Hall_Rating_V1_ListRatingsResponse
+package typealias Mark = Hall_Rating_V1_Mark
+package typealias MarkKind = Hall_Rating_V1_MarkKind
+package typealias Rating = Hall_Rating_V1_Rating
+package typealias RatingChannel = Hall_Rating_V1_RatingChannel
+package typealias RatingContract = Hall_Rating_V1_RatingService
+package typealias RatingDecideAppealRequest = Hall_Rating_V1_DecideAppealRequest
+package typealias RatingFiguresRequest = Hall_Rating_V1_GetFiguresRequest
+package typealias RatingGrouping = Hall_Rating_V1_FigureGrouping
+package typealias RecordInvitationOutcomeRequest = Hall_Rating_V1_RecordInvitationOutcomeRequest
+package typealias RecordMarkRequest = Hall_Rating_V1_RecordMarkRequest
+package typealias RecordRectificationRequest = Hall_Rating_V1_RecordRectificationRequest
+package typealias RecordReturnVisitRequest = Hall_Rating_V1_RecordReturnVisitRequest
+package typealias Satisfaction = Hall_Rating_V1_Satisfaction
+package typealias SubmitRatingRequest = Hall_Rating_V1_SubmitRatingRequest
+
+// The supervision service.
+package typealias Anomaly = Hall_Supervision_V1_Anomaly
+package typealias AnomalyState = Hall_Supervision_V1_AnomalyState
+package typealias AppealAnomalyRequest = Hall_Supervision_V1_AppealAnomalyRequest
+package typealias CaseSource = Hall_Supervision_V1_CaseSource
+package typealias ExportRequest = Hall_Supervision_V1_ExportRequest
+package typealias ExportResponse = Hall_Supervision_V1_ExportResponse
+package typealias FollowUpKind = Hall_Supervision_V1_FollowUpKind
+package typealias GetMonthlyReportRequest = Hall_Supervision_V1_GetMonthlyReportRequest
+package typealias ImportCasesRequest = Hall_Supervision_V1_ImportCasesRequest
+package typealias JudgeManualEntryRequest = Hall_Supervision_V1_JudgeManualEntryRequest
+package typealias ListAnomaliesRequest = Hall_Supervision_V1_ListAnomaliesRequest
+package typealias ListAnomaliesResponse = Hall_Supervision_V1_ListAnomaliesResponse
+package typealias ManualSource = Hall_Supervision_V1_ManualSource
+package typealias QueryCasesRequest = Hall_Supervision_V1_QueryCasesRequest
+package typealias QueryCasesResponse = Hall_Supervision_V1_QueryCasesResponse
+package typealias RecordFollowUpRequest = Hall_Supervision_V1_RecordFollowUpRequest
+package typealias RecordManualEntryRequest = Hall_Supervision_V1_RecordManualEntryRequest
+package typealias ReportCasesRequest = Hall_Supervision_V1_ReportCasesRequest
+package typealias ReportCasesResponse = Hall_Supervision_V1_ReportCasesResponse
+package typealias Rule = Hall_Supervision_V1_Rule
+package typealias RuleCategory = Hall_Supervision_V1_RuleCategory
+package typealias ScoreModel = Hall_Supervision_V1_ScoreModel
+package typealias ScoreTerm = Hall_Supervision_V1_ScoreTerm
+package typealias SetScoreModelRequest = Hall_Supervision_V1_SetScoreModelRequest
+package typealias Signal = Hall_Supervision_V1_Signal
+package typealias SupervisedCase = Hall_Supervision_V1_SupervisedCase
+package typealias SupervisionContract = Hall_Supervision_V1_SupervisionService
+package typealias SupervisionDecideAppealRequest = Hall_Supervision_V1_DecideAppealRequest
+package typealias SupervisionFigureRow = Hall_Supervision_V1_FigureRow
+package typealias SupervisionFiguresRequest = Hall_Supervision_V1_GetFiguresRequest
+package typealias SupervisionGrouping = Hall_Supervision_V1_Grouping
+package typealias Timeliness = Hall_Supervision_V1_Timeliness
