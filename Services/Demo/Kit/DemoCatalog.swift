@@ -60,24 +60,15 @@ struct DemoCatalog {
   func load(into catalog: CatalogServiceClient) async throws -> String {
     for department in departments {
       _ = try await catalog.createDepartment(
-        .with {
-          $0.requestID = "demo-department-\(department.id)"
-          $0.department = department
-        })
+        .keyed("demo-department-\(department.id)") { $0.department = department })
     }
     for certificate in certificates {
       _ = try await catalog.createCertificate(
-        .with {
-          $0.requestID = "demo-certificate-\(certificate.id)"
-          $0.certificate = certificate
-        })
+        .keyed("demo-certificate-\(certificate.id)") { $0.certificate = certificate })
     }
     for entry in intermediaries {
       _ = try await catalog.createIntermediaryService(
-        .with {
-          $0.requestID = "demo-intermediary-\(entry.id)"
-          $0.intermediaryService = entry
-        })
+        .keyed("demo-intermediary-\(entry.id)") { $0.intermediaryService = entry })
     }
     for item in items {
       _ = try await catalog.createItem(item.creation("item"))
@@ -95,8 +86,7 @@ struct DemoCatalog {
 extension DemoCatalog.Entry {
   /// Creating the draft, keyed by the code.
   func creation<Request: CreateRequest>(_ kind: String) -> Request where Request.Spec == Spec {
-    .with {
-      $0.requestID = "demo-\(kind)-\(code)"
+    .keyed("demo-\(kind)-\(code)") {
       $0.code = code
       $0.spec = spec
     }
@@ -104,8 +94,7 @@ extension DemoCatalog.Entry {
 
   /// Publishing it as new, keyed by the code.
   func publication<Request: PublishRequest>(_ kind: String) -> Request {
-    .with {
-      $0.requestID = "demo-publish-\(kind)-\(code)"
+    .keyed("demo-publish-\(kind)-\(code)") {
       $0.code = code
       $0.reason = .new
       $0.reasonNote = reasonNote
@@ -114,16 +103,14 @@ extension DemoCatalog.Entry {
 }
 
 /// Items and bundles are created the same way, each with its own kind of specification.
-protocol CreateRequest: SwiftProtobuf.Message {
+protocol CreateRequest: KeyedRequest {
   associatedtype Spec
-  var requestID: String { get set }
   var code: String { get set }
   var spec: Spec { get set }
 }
 
 /// Items and bundles are published the same way.
-protocol PublishRequest: SwiftProtobuf.Message {
-  var requestID: String { get set }
+protocol PublishRequest: KeyedRequest {
   var code: String { get set }
   var reason: ChangeReason { get set }
   var reasonNote: String { get set }
@@ -133,6 +120,10 @@ extension CreateItemRequest: CreateRequest {}
 extension CreateBundleRequest: CreateRequest {}
 extension PublishItemRequest: PublishRequest {}
 extension PublishBundleRequest: PublishRequest {}
+// Catalog records keyed by their ids.
+extension CreateDepartmentRequest: KeyedRequest {}
+extension CreateCertificateRequest: KeyedRequest {}
+extension CreateIntermediaryServiceRequest: KeyedRequest {}
 
 /// The file as JSON: its lists, and each record read as a contract message.
 private struct DemoFile {

@@ -20,9 +20,7 @@ extension DemoDay {
         .step(on: food.caseNumber, key: Self.request()) {
           $0.materialIds = food.shortfall.materialIds
         }, metadata: people.company)
-      food = try await decide(food, approve: true)
-      food = try await issue(food, "食品经营许可证")
-      food = try await deliver(food)
+      food = try await approveAndDeliver(food, licence: "食品经营许可证")
       step("\(food.caseNumber) shortfall supplied, approved, licence delivered")
       try await rate(food.caseNumber, .verySatisfied, people.company, "容缺受理，少跑一趟")
     }
@@ -36,9 +34,7 @@ extension DemoDay {
         metadata: people.zhang)
       // Complete now, the application is accepted; the clock starts from here.
       if hygiene.state == .received { hygiene = try await accept(hygiene) }
-      hygiene = try await decide(hygiene, approve: true)
-      hygiene = try await issue(hygiene, "公共场所卫生许可证")
-      hygiene = try await deliver(hygiene)
+      hygiene = try await approveAndDeliver(hygiene, licence: "公共场所卫生许可证")
       step("\(hygiene.caseNumber) corrected, approved, licence delivered")
       try await rate(hygiene.caseNumber, .dissatisfied, people.zhang, "补正后等待时间较长")
     }

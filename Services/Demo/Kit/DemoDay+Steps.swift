@@ -73,6 +73,12 @@ extension DemoDay {
       metadata: people.approver(kase.departmentID))
   }
 
+  /// The back office's part once the applicant has brought everything: approval, the
+  /// licence, and its delivery.
+  func approveAndDeliver(_ kase: IntakeCase, licence: String) async throws -> IntakeCase {
+    try await deliver(try await issue(try await decide(kase, approve: true), licence))
+  }
+
   func deliver(_ kase: IntakeCase) async throws -> IntakeCase {
     try await intake.deliverResult(
       .step(on: kase.caseNumber, key: Self.request()) {

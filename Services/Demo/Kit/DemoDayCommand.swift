@@ -68,11 +68,11 @@ struct DemoDayCommand: AsyncParsableCommand {
 
 /// The day's people, each with a token of their role.
 struct DemoPeople: Sendable {
-  let clerk: Metadata
-  let supervisor: Metadata
-  let company: Metadata
-  let zhang: Metadata
-  let li: Metadata
+  /// The clerk at the hall's window, and the supervisor who reads every case.
+  let clerk, supervisor: Metadata
+  /// The applicants: a company and two citizens.
+  let company, zhang, li: Metadata
+  /// An approver of each department, by the department's id.
   let departments: [String: Metadata]
   let hall: String
 
