@@ -51,6 +51,18 @@ package struct ConnectionOptions<Client: HallServiceClient>: ParsableArguments {
     try await with { try present(try await call($0), view) }
   }
 
+  /// Asks for one page of a listing, `filter` saying what to list, and prints the page with
+  /// `view`, followed by where the next one starts.
+  func list<Request: PagedRequest & SwiftProtobuf.Message, Answer: SwiftProtobuf.Message>(
+    _ page: PageOptions, _ call: (Client, Request) async throws -> Answer,
+    _ view: (Answer) throws -> Void, _ filter: (inout Request) throws -> Void
+  ) async throws {
+    var request = try Request.with(filter)
+    page.apply(to: &request)
+    let asked = request
+    try await show({ try await call($0, asked) }, view)
+  }
+
   /// Sends one change under the idempotency key `key`, `fill` giving the request its own
   /// fields, and prints the answer.
   func send<Request: KeyedRequest, Answer: SwiftProtobuf.Message>(

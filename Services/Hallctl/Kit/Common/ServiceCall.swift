@@ -16,6 +16,13 @@ package struct ServiceEndpoint: Sendable {
 
   var variable: String { "HALL_\(service.uppercased())_ADDR" }
 
+  /// A command group's help, opening with where its service is looked for, so that the help
+  /// names the same variable and port as the lookup itself.
+  func discussion(_ rest: String) -> String {
+    let port = ServiceSettings.defaultPorts[service] ?? 0
+    return "Talks to the \(service) service ($\(variable), default 127.0.0.1:\(port)). \(rest)"
+  }
+
   /// `server` (host:port) when given, else the variable, else the default port.
   func address(server: String? = nil) throws -> PeerAddress {
     let text =

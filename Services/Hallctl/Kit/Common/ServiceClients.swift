@@ -9,20 +9,15 @@ package protocol HallServiceClient {
   init(wrapping client: GRPCClient<HTTP2ClientTransport.Posix>)
 }
 
+/// The transport every generated client of hallctl's is built on.
+package typealias Posix = HTTP2ClientTransport.Posix
+
 /// The four services' generated clients, and the options of the command groups that talk to
 /// them; a changing command's options add the idempotency key.
-package typealias CatalogServiceClient = CatalogContract.Client<
-  HTTP2ClientTransport.Posix
->
-package typealias IntakeServiceClient = IntakeContract.Client<
-  HTTP2ClientTransport.Posix
->
-package typealias RatingServiceClient = RatingContract.Client<
-  HTTP2ClientTransport.Posix
->
-package typealias SupervisionServiceClient = SupervisionContract.Client<
-  HTTP2ClientTransport.Posix
->
+package typealias CatalogServiceClient = CatalogContract.Client<Posix>
+package typealias IntakeServiceClient = IntakeContract.Client<Posix>
+package typealias RatingServiceClient = RatingContract.Client<Posix>
+package typealias SupervisionServiceClient = SupervisionContract.Client<Posix>
 
 package typealias CatalogConnection = ConnectionOptions<CatalogServiceClient>
 package typealias IntakeConnection = ConnectionOptions<IntakeServiceClient>
@@ -32,22 +27,18 @@ typealias IntakeChange = ChangeOptions<IntakeServiceClient>
 typealias RatingChange = ChangeOptions<RatingServiceClient>
 typealias SupervisionChange = ChangeOptions<SupervisionServiceClient>
 
-extension CatalogContract.Client: HallServiceClient
-where Transport == HTTP2ClientTransport.Posix {
+extension CatalogContract.Client: HallServiceClient where Transport == Posix {
   package static var endpoint: ServiceEndpoint { .catalog }
 }
 
-extension IntakeContract.Client: HallServiceClient
-where Transport == HTTP2ClientTransport.Posix {
+extension IntakeContract.Client: HallServiceClient where Transport == Posix {
   package static var endpoint: ServiceEndpoint { .intake }
 }
 
-extension RatingContract.Client: HallServiceClient
-where Transport == HTTP2ClientTransport.Posix {
+extension RatingContract.Client: HallServiceClient where Transport == Posix {
   package static var endpoint: ServiceEndpoint { .rating }
 }
 
-extension SupervisionContract.Client: HallServiceClient
-where Transport == HTTP2ClientTransport.Posix {
+extension SupervisionContract.Client: HallServiceClient where Transport == Posix {
   package static var endpoint: ServiceEndpoint { .supervision }
 }

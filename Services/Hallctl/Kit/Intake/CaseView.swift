@@ -21,6 +21,18 @@ enum CaseView {
     return kase.deadline.paused ? "\(due) (clock paused)" : due
   }
 
+  /// A listing's cases, one line each, applicant identifiers as the service masked them.
+  static func table(_ cases: [IntakeCase]) {
+    Output.table(
+      ["case", "item", "state", "applicant", "received", "due"],
+      cases.map {
+        [
+          $0.caseNumber, $0.itemName, state($0.state),
+          "\($0.applicant.name) \($0.applicant.idNumber)", Format.time($0.receiveTime), due($0),
+        ]
+      })
+  }
+
   static func brief(_ kase: IntakeCase) {
     let last = kase.timeline.last
     Output.fields([

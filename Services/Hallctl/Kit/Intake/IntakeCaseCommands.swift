@@ -304,24 +304,12 @@ struct IntakeCaseList: AsyncParsableCommand {
   @OptionGroup var page: PageOptions
 
   func run() async throws {
-    let request = ListCasesRequest.with {
+    try await connection.list(page, { try await $0.listCases($1) }, { CaseView.table($0.cases) }) {
       $0.state = state ?? .unspecified
       $0.departmentID = department
       $0.hallID = hall
       $0.itemCode = item
       $0.openOnly = open
-      page.apply(to: &$0)
-    }
-    try await connection.show({ try await $0.listCases(request) }) {
-      Output.table(
-        ["case", "item", "state", "applicant", "received", "due"],
-        $0.cases.map {
-          [
-            $0.caseNumber, $0.itemName, CaseView.state($0.state),
-            "\($0.applicant.name) \($0.applicant.idNumber)", Format.time($0.receiveTime),
-            CaseView.due($0),
-          ]
-        })
     }
   }
 }

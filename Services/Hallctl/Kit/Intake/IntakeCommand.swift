@@ -6,14 +6,14 @@ struct IntakeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "intake",
     abstract: "Queue tickets, cases from receipt to delivery, one-thing applications.",
-    discussion: """
-      Talks to the intake service ($HALL_INTAKE_ADDR, default 127.0.0.1:50052). Tickets, \
-      submission at the window, acceptance, delivery, fees and visits need a clerk's token; \
-      review, decisions and licences an approver's of the owning department; an applicant \
+    discussion: ServiceEndpoint.intake.discussion(
+      """
+      Tickets, submission at the window, acceptance, delivery, fees and visits need a \
+      clerk's token; review, decisions and licences an approver's of the owning department; an applicant \
       submits online, corrects, supplies and withdraws their own cases; a supervisor reads \
       every case. Every changing command takes --request-id: repeating it with the same id \
       changes nothing again.
-      """,
+      """),
     subcommands: [
       IntakeTicketCommand.self, IntakeCaseCommand.self, IntakeReviewCommand.self,
       IntakeApplicationCommand.self,

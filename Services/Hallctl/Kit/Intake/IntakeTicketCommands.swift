@@ -86,22 +86,22 @@ struct IntakeTicketCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = ListTicketsRequest.with {
+      try await connection.list(page, { try await $0.listTickets($1) }, Self.table) {
         $0.hallID = hall
         $0.state = state ?? .unspecified
-        page.apply(to: &$0)
       }
-      try await connection.show({ try await $0.listTickets(request) }) {
-        Output.table(
-          ["number", "state", "for", "issued", "waited", "window", "case", "ticket"],
-          $0.tickets.map {
-            [
-              $0.number, Format.state($0.state), $0.itemCode + $0.bundleCode,
-              Format.time($0.issueTime), Format.duration(seconds: $0.waitSeconds), $0.windowID,
-              $0.caseNumber, $0.id,
-            ]
-          })
-      }
+    }
+
+    static func table(_ listing: ListTicketsResponse) {
+      Output.table(
+        ["number", "state", "for", "issued", "waited", "window", "case", "ticket"],
+        listing.tickets.map {
+          [
+            $0.number, Format.state($0.state), $0.itemCode + $0.bundleCode,
+            Format.time($0.issueTime), Format.duration(seconds: $0.waitSeconds), $0.windowID,
+            $0.caseNumber, $0.id,
+          ]
+        })
     }
   }
 }

@@ -91,22 +91,21 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = ListBadReviewsRequest.with {
+      try await connection.list(page, { try await $0.listBadReviews($1) }, Self.table) {
         $0.openOnly = open
         $0.departmentID = department
-        page.apply(to: &$0)
       }
-      try await connection.show({ try await $0.listBadReviews(request) }) {
-        Output.table(
-          ["bad review", "department", "state", "satisfaction", "visit due", "closing due"],
-          $0.badReviews.map {
-            [
-              $0.id, $0.departmentID, Format.state($0.state),
-              Format.state($0.rating.satisfaction), Format.time($0.returnVisitDue),
-              Format.time($0.rectificationDue),
-            ]
-          })
-      }
+    }
+
+    static func table(_ listing: ListBadReviewsResponse) {
+      Output.table(
+        ["bad review", "department", "state", "satisfaction", "visit due", "closing due"],
+        listing.badReviews.map {
+          [
+            $0.id, $0.departmentID, Format.state($0.state), Format.state($0.rating.satisfaction),
+            Format.time($0.returnVisitDue), Format.time($0.rectificationDue),
+          ]
+        })
     }
   }
 

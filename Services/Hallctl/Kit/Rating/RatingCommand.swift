@@ -6,13 +6,13 @@ struct RatingCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rating",
     abstract: "Ratings [好差评]: rate cases, invitations, bad reviews, marks, figures.",
-    discussion: """
-      Talks to the rating service ($HALL_RATING_ADDR, default 127.0.0.1:50053). An \
-      applicant rates their own finished case; a supervisor works invitations, records marks, \
-      checks rectifications, decides appeals and reads figures; an approver or \
+    discussion: ServiceEndpoint.rating.discussion(
+      """
+      An applicant rates their own finished case; a supervisor works invitations, records \
+      marks, checks rectifications, decides appeals and reads figures; an approver or \
       department_admin handles their department's bad reviews. Satisfaction is given by \
       name or by its GB/T 39046 code: 1 very-satisfied … 5 very-dissatisfied.
-      """,
+      """),
     subcommands: [
       Rate.self, List.self, RatingInvitationCommand.self, RatingBadReviewCommand.self,
       RatingMarkCommand.self, RatingFiguresCommand.self,
@@ -89,13 +89,11 @@ struct RatingCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = ListRatingsRequest.with {
+      try await connection.list(
+        page, { try await $0.listRatings($1) }, { RatingCommand.table($0.ratings) }
+      ) {
         $0.caseNumber = caseNumber
         $0.departmentID = department
-        page.apply(to: &$0)
-      }
-      try await connection.show({ try await $0.listRatings(request) }) {
-        RatingCommand.table($0.ratings)
       }
     }
   }

@@ -33,20 +33,20 @@ struct RatingInvitationCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = ListInvitationsRequest.with {
+      try await connection.list(page, { try await $0.listInvitations($1) }, Self.table) {
         if let day { $0.day = day }
-        page.apply(to: &$0)
       }
-      try await connection.show({ try await $0.listInvitations(request) }) {
-        Output.table(
-          ["invitation", "department", "finished", "due by", "outcome"],
-          $0.invitations.map {
-            [
-              $0.id, $0.departmentID, Format.time($0.caseFinishTime), Format.date($0.dueBy),
-              Format.state($0.outcome),
-            ]
-          })
-      }
+    }
+
+    static func table(_ listing: ListInvitationsResponse) {
+      Output.table(
+        ["invitation", "department", "finished", "due by", "outcome"],
+        listing.invitations.map {
+          [
+            $0.id, $0.departmentID, Format.time($0.caseFinishTime), Format.date($0.dueBy),
+            Format.state($0.outcome),
+          ]
+        })
     }
   }
 

@@ -85,7 +85,9 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = ListAnomaliesRequest.with {
+      try await connection.list(
+        page, { try await $0.listAnomalies($1) }, { AnomalyView.table($0.anomalies) }
+      ) {
         $0.departmentID = department
         $0.regionCode = region
         $0.caseNumber = caseNumber
@@ -95,10 +97,6 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
         $0.state = state ?? .unspecified
         if let from { $0.raisedFrom = from }
         if let to { $0.raisedTo = to }
-        page.apply(to: &$0)
-      }
-      try await connection.show({ try await $0.listAnomalies(request) }) {
-        AnomalyView.table($0.anomalies)
       }
     }
   }

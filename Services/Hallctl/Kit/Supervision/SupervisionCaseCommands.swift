@@ -128,7 +128,7 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-      let request = QueryCasesRequest.with {
+      try await connection.list(page, { try await $0.queryCases($1) }, Self.table) {
         $0.departmentID = department
         $0.regionCode = region
         $0.itemCode = item
@@ -138,23 +138,23 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
         if let from { $0.receivedFrom = from }
         if let to { $0.receivedTo = to }
         $0.source = source ?? .unspecified
-        page.apply(to: &$0)
       }
-      try await connection.show({ try await $0.queryCases(request) }) {
-        Output.table(
+    }
+
+    static func table(_ listing: QueryCasesResponse) {
+      Output.table(
+        [
+          "case", "item", "department", "source", "state", "received", "due", "timeliness",
+          "cards", "anomalies",
+        ],
+        listing.cases.map {
           [
-            "case", "item", "department", "source", "state", "received", "due", "timeliness",
-            "cards", "anomalies",
-          ],
-          $0.cases.map {
-            [
-              $0.caseNumber, $0.itemCode, $0.departmentID, Format.state($0.source),
-              SupervisionCaseCommand.state($0.state),
-              Format.time($0.receiveTime), Format.time($0.dueTime), Format.state($0.timeliness),
-              SupervisionCaseCommand.cards($0), $0.anomalyIds.joined(separator: " "),
-            ]
-          })
-      }
+            $0.caseNumber, $0.itemCode, $0.departmentID, Format.state($0.source),
+            SupervisionCaseCommand.state($0.state), Format.time($0.receiveTime),
+            Format.time($0.dueTime), Format.state($0.timeliness), SupervisionCaseCommand.cards($0),
+            $0.anomalyIds.joined(separator: " "),
+          ]
+        })
     }
   }
 }

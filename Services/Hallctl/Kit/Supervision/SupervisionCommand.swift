@@ -5,14 +5,14 @@ struct SupervisionCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "supervision",
     abstract: "Supervision [电子监察]: cases and cards, anomalies, appeals, rules, figures, data.",
-    discussion: """
-      Talks to the supervision service ($HALL_SUPERVISION_ADDR, default 127.0.0.1:50054). A \
-      supervisor reads everything, records and judges manual entries, decides appeals, urges \
-      and closes, changes rules and the score model, and reads the monthly report; an \
+    discussion: ServiceEndpoint.supervision.discussion(
+      """
+      A supervisor reads everything, records and judges manual entries, decides appeals, \
+      urges and closes, changes rules and the score model, and reads the monthly report; an \
       approver or department_admin reads their own department's cases and anomalies, appeals \
       them and reports corrections; a department_admin (or a supervisor) reports cases by \
       CSV or JSON. Rates are shown as percentages; instants in China Standard Time.
-      """,
+      """),
     subcommands: [
       SupervisionCaseCommand.self, SupervisionAnomalyCommand.self, SupervisionRulesCommand.self,
       SupervisionScoreModelCommand.self, SupervisionFiguresCommand.self,
