@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HallContracts
+import SwiftProtobuf
 
 /// The idempotency key every changing call carries: a retry with the same id returns the
 /// first answer, so an operator unsure whether a call went through can repeat it safely.
@@ -46,6 +47,33 @@ struct PeriodOptions: ParsableArguments {
 
   @Option(help: "Day after the last, yyyy-MM-dd.", transform: Format.civilDate)
   var to: ContractDate
+}
+
+/// Ratings and supervision count their figures the same way: a row per group, over a period.
+struct FiguresOptions<Grouping: FigureGrouping>: ParsableArguments {
+  @Option(help: "One row per: \(ProtoEnum.choices(Grouping.self)).", transform: ProtoEnum.parse)
+  var by: Grouping = .deployment
+
+  @OptionGroup var period: PeriodOptions
+
+  func apply(to request: inout some FiguresRequest<Grouping>) {
+    request.grouping = by
+    request.from = period.from
+    request.to = period.to
+  }
+}
+
+/// How figures may be grouped; without --by, one row for the whole deployment.
+protocol FigureGrouping: SwiftProtobuf.Enum, CaseIterable {
+  static var deployment: Self { get }
+}
+
+/// A figures request: the grouping, and the period.
+protocol FiguresRequest<Grouping> {
+  associatedtype Grouping
+  var grouping: Grouping { get set }
+  var from: ContractDate { get set }
+  var to: ContractDate { get set }
 }
 
 /// A supervisor's decision on an appeal, the same for a bad review and an anomaly: upheld,

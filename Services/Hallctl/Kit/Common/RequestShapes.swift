@@ -88,6 +88,12 @@ extension ListRatingsResponse: PagedResponse {}
 extension ListAnomaliesResponse: PagedResponse {}
 extension QueryCasesResponse: PagedResponse {}
 
+// Figures, by group over a period.
+extension RatingFiguresRequest: FiguresRequest {}
+extension SupervisionFiguresRequest: FiguresRequest {}
+extension RatingGrouping: FigureGrouping {}
+extension SupervisionGrouping: FigureGrouping {}
+
 // Acceptance decisions, of a case or of a one-thing application.
 extension AcceptBundleApplicationRequest: AcceptanceRequest {}
 extension AcceptCaseRequest: AcceptanceRequest {}

@@ -163,21 +163,10 @@ struct RatingFiguresCommand: AsyncParsableCommand {
       """)
 
   @OptionGroup var connection: RatingConnection
-
-  @Option(
-    help: "One row per: \(ProtoEnum.choices(RatingGrouping.self)).",
-    transform: ProtoEnum.parse)
-  var by: RatingGrouping = .deployment
-
-  @OptionGroup var period: PeriodOptions
+  @OptionGroup var figures: FiguresOptions<RatingGrouping>
 
   func run() async throws {
-    let request = RatingFiguresRequest.with {
-      $0.grouping = by
-      $0.from = period.from
-      $0.to = period.to
-    }
-    try await connection.show({ try await $0.getFigures(request) }) {
+    try await connection.show({ try await $0.getFigures(.with(figures.apply)) }) {
       Output.table(
         [
           "group", "finished", "ratings", "good", "bad", "satisfaction", "active", "linked",

@@ -18,13 +18,7 @@ struct SupervisionFiguresCommand: AsyncParsableCommand {
       """)
 
   @OptionGroup var connection: SupervisionConnection
-
-  @Option(
-    help: "One row per: \(ProtoEnum.choices(SupervisionGrouping.self)).",
-    transform: ProtoEnum.parse)
-  var by: SupervisionGrouping = .deployment
-
-  @OptionGroup var period: PeriodOptions
+  @OptionGroup var figures: FiguresOptions<SupervisionGrouping>
 
   @Option(help: "Only this department.") var department = ""
 
@@ -32,9 +26,7 @@ struct SupervisionFiguresCommand: AsyncParsableCommand {
 
   func run() async throws {
     let request = SupervisionFiguresRequest.with {
-      $0.grouping = by
-      $0.from = period.from
-      $0.to = period.to
+      figures.apply(to: &$0)
       $0.departmentID = department
       $0.regionCode = region
     }
