@@ -51,8 +51,7 @@ struct PeriodOptions: ParsableArguments {
 
 /// Ratings and supervision count their figures the same way: a row per group, over a period.
 struct FiguresOptions<Grouping: FigureGrouping>: ParsableArguments {
-  @Option(help: "One row per: \(ProtoEnum.choices(Grouping.self)).", transform: ProtoEnum.parse)
-  var by: Grouping = .deployment
+  @Option(values: { "One row per: \($0)." }) var by: Grouping = .deployment
 
   @OptionGroup var period: PeriodOptions
 

@@ -36,3 +36,29 @@ package enum ProtoEnum {
     throw ValidationError("unknown value \(text); one of \(choices(E.self))")
   }
 }
+
+/// A contract enum's flag names its type once: the value is read by `ProtoEnum.parse`, and
+/// the help lists the values an operator may give, `help` wording the sentence around them.
+extension Option where Value: SwiftProtobuf.Enum & CaseIterable {
+  init(wrappedValue: Value, name: NameSpecification = .long, values help: (String) -> String) {
+    self.init(
+      wrappedValue: wrappedValue, name: name,
+      help: ArgumentHelp(help(ProtoEnum.choices(Value.self))), transform: ProtoEnum.parse)
+  }
+
+  init(name: NameSpecification = .long, values help: (String) -> String) {
+    self.init(
+      name: name, help: ArgumentHelp(help(ProtoEnum.choices(Value.self))),
+      transform: ProtoEnum.parse)
+  }
+}
+
+extension Option {
+  init<Wrapped: SwiftProtobuf.Enum & CaseIterable>(
+    name: NameSpecification = .long, values help: (String) -> String
+  ) where Value == Wrapped? {
+    self.init(
+      name: name, help: ArgumentHelp(help(ProtoEnum.choices(Wrapped.self))),
+      transform: ProtoEnum.parse)
+  }
+}

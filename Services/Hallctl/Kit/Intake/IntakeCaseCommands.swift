@@ -91,10 +91,7 @@ struct IntakeCaseCommand: AsyncParsableCommand {
 
     @OptionGroup var target: CaseTarget
 
-    @Option(
-      help: "Why: \(ProtoEnum.choices(RefusalReason.self)).",
-      transform: ProtoEnum.parse)
-    var reason: RefusalReason
+    @Option(values: { "Why: \($0)." }) var reason: RefusalReason
 
     @Option(help: "The reason in words, as the applicant will read it.") var detail: String
 
@@ -288,10 +285,7 @@ struct IntakeCaseList: AsyncParsableCommand {
 
   @OptionGroup var connection: IntakeConnection
 
-  @Option(
-    help: "Only this state: \(ProtoEnum.choices(CaseState.self)).",
-    transform: ProtoEnum.parse)
-  var state: CaseState?
+  @Option(values: { "Only this state: \($0)." }) var state: CaseState?
 
   @Option(help: "Only this department's cases.") var department = ""
 

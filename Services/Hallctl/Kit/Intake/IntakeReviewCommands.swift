@@ -153,10 +153,7 @@ struct IntakeReviewCommand: AsyncParsableCommand {
 
     @OptionGroup var target: CaseTarget
 
-    @Option(
-      help: "Level that decides: \(ProtoEnum.choices(AdministrativeLevel.self)).",
-      transform: ProtoEnum.parse)
-    var toLevel: AdministrativeLevel
+    @Option(values: { "Level that decides: \($0)." }) var toLevel: AdministrativeLevel
 
     @Option(help: "The receiving authority.") var toAuthority: String
 

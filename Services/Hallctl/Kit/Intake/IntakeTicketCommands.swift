@@ -78,10 +78,7 @@ struct IntakeTicketCommand: AsyncParsableCommand {
 
     @Option(help: "Hall id (default: the token's hall).") var hall = ""
 
-    @Option(
-      help: "Only this state: \(ProtoEnum.choices(TicketState.self)).",
-      transform: ProtoEnum.parse)
-    var state: TicketState?
+    @Option(values: { "Only this state: \($0)." }) var state: TicketState?
 
     @OptionGroup var page: PageOptions
 

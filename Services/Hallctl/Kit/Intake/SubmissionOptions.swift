@@ -31,21 +31,14 @@ struct SubmissionOptions: ParsableArguments {
   @Option(name: .customLong("form"), help: "A form field as key=value (repeat per field).")
   var formFields: [String] = []
 
-  @Option(
-    help:
-      "Channel: \(ProtoEnum.choices(ServiceChannel.self)) (default: window with --window).",
-    transform: ProtoEnum.parse)
+  @Option(values: { "Channel: \($0) (default: window with --window)." })
   var channel: ServiceChannel?
 
   @Option(help: "The clerk's window, e.g. W03 (window channel).") var window: String?
 
   @Option(help: "The ticket being served.") var ticket: String?
 
-  @Option(
-    help:
-      "Applicant kind: \(ProtoEnum.choices(ApplicantKind.self)) (default: citizen).",
-    transform: ProtoEnum.parse)
-  var applicantKind: ApplicantKind?
+  @Option(values: { "Applicant kind: \($0) (default: citizen)." }) var applicantKind: ApplicantKind?
 
   @Option(help: "Resident ID number, or unified social credit code of a legal person.")
   var applicantID: String?
@@ -67,11 +60,7 @@ struct SubmissionOptions: ParsableArguments {
   @Option(help: "Last day the mandate is valid, yyyy-MM-dd.", transform: Format.civilDate)
   var mandateUntil: ContractDate?
 
-  @Option(
-    help:
-      "Result by: \(ProtoEnum.choices(DeliveryMethod.self)) (default: window-pickup).",
-    transform: ProtoEnum.parse)
-  var delivery: DeliveryMethod?
+  @Option(values: { "Result by: \($0) (default: window-pickup)." }) var delivery: DeliveryMethod?
 
   @Option(help: "Postal address (free post).") var address: String?
 

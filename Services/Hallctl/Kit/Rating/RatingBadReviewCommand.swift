@@ -175,11 +175,7 @@ extension RatingBadReviewCommand {
 
     @OptionGroup var target: BadReviewTarget
 
-    @Option(
-      name: .customLong("class"),
-      help: "\(ProtoEnum.choices(BadReviewClass.self)).",
-      transform: ProtoEnum.parse)
-    var kind: BadReviewClass
+    @Option(name: .customLong("class"), values: { "\($0)." }) var kind: BadReviewClass
 
     @Option(help: "For ledger: working days to rectify, from now.") var days: Int32 = 0
 
@@ -270,9 +266,7 @@ extension RatingBadReviewCommand {
 
     @OptionGroup var target: BadReviewTarget
 
-    @Option(
-      help: "\(ProtoEnum.choices(AppealGround.self)).", transform: ProtoEnum.parse)
-    var ground: AppealGround
+    @Option(values: { "\($0)." }) var ground: AppealGround
 
     @Option(help: "Why, with the evidence.") var reason: String
 

@@ -46,15 +46,9 @@ struct RatingCommand: AsyncParsableCommand {
 
     @Argument(help: "Case number.") var caseNumber: String
 
-    @Option(
-      help: "1–5 or \(ProtoEnum.choices(Satisfaction.self)).",
-      transform: ProtoEnum.parse)
-    var satisfaction: Satisfaction
+    @Option(values: { "1–5 or \($0)." }) var satisfaction: Satisfaction
 
-    @Option(
-      help: "Where it was given: \(ProtoEnum.choices(RatingChannel.self)).",
-      transform: ProtoEnum.parse)
-    var channel: RatingChannel = .pc
+    @Option(values: { "Where it was given: \($0)." }) var channel: RatingChannel = .pc
 
     @Option(help: "Words, up to 500 characters.") var text = ""
 
@@ -113,9 +107,7 @@ struct RatingMarkCommand: AsyncParsableCommand {
 
   @OptionGroup var change: RatingChange
 
-  @Option(
-    help: "\(ProtoEnum.choices(MarkKind.self)).", transform: ProtoEnum.parse)
-  var kind: MarkKind
+  @Option(values: { "\($0)." }) var kind: MarkKind
 
   @Option(help: "Hall id.") var hall = ""
 

@@ -70,10 +70,7 @@ struct RatingInvitationCommand: AsyncParsableCommand {
     @Option(help: "phone or sms.", transform: ProtoEnum.parse)
     var channel: RatingChannel
 
-    @Option(
-      help: "\(ProtoEnum.choices(InvitationOutcome.self)).",
-      transform: ProtoEnum.parse)
-    var outcome: InvitationOutcome
+    @Option(values: { "\($0)." }) var outcome: InvitationOutcome
 
     @Option(help: "1–5 or a name (when rated).", transform: ProtoEnum.parse)
     var satisfaction: Satisfaction?

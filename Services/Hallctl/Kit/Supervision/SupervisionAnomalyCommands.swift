@@ -61,20 +61,11 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
 
     @Option(help: "Only this rule's, e.g. OVERDUE or MANUAL.") var rule = ""
 
-    @Option(
-      help: "Only \(ProtoEnum.choices(RuleCategory.self)).",
-      transform: ProtoEnum.parse)
-    var category: RuleCategory?
+    @Option(values: { "Only \($0)." }) var category: RuleCategory?
 
-    @Option(
-      help: "Only \(ProtoEnum.choices(Signal.self)).",
-      transform: ProtoEnum.parse)
-    var signal: Signal?
+    @Option(values: { "Only \($0)." }) var signal: Signal?
 
-    @Option(
-      help: "Only \(ProtoEnum.choices(AnomalyState.self)).",
-      transform: ProtoEnum.parse)
-    var state: AnomalyState?
+    @Option(values: { "Only \($0)." }) var state: AnomalyState?
 
     @Option(help: "Raised on or after this day, yyyy-MM-dd.", transform: Format.civilDate)
     var from: ContractDate?
@@ -129,10 +120,7 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
 
     @OptionGroup var change: SupervisionChange
 
-    @Option(
-      help: "Where it came from: \(ProtoEnum.choices(ManualSource.self)).",
-      transform: ProtoEnum.parse)
-    var source: ManualSource
+    @Option(values: { "Where it came from: \($0)." }) var source: ManualSource
 
     @Option(name: .customLong("case"), help: "The case it concerns.") var caseNumber = ""
 
@@ -182,16 +170,9 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
 
     @Flag(help: "The finding.") var finding: Finding
 
-    @Option(
-      help:
-        "Category, for an anomaly: \(ProtoEnum.choices(RuleCategory.self)).",
-      transform: ProtoEnum.parse)
-    var category: RuleCategory?
+    @Option(values: { "Category, for an anomaly: \($0)." }) var category: RuleCategory?
 
-    @Option(
-      help: "Signal, for an anomaly: \(ProtoEnum.choices(Signal.self)).",
-      transform: ProtoEnum.parse)
-    var signal: Signal?
+    @Option(values: { "Signal, for an anomaly: \($0)." }) var signal: Signal?
 
     @Option(help: "The officer's reasoning.") var judgement: String
 
@@ -258,10 +239,7 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
 
     @OptionGroup var target: AnomalyTarget
 
-    @Option(
-      help: "\(ProtoEnum.choices(FollowUpKind.self)).",
-      transform: ProtoEnum.parse)
-    var kind: FollowUpKind
+    @Option(values: { "\($0)." }) var kind: FollowUpKind
 
     @Option(help: "What was done or decided.") var note: String
 

@@ -105,10 +105,7 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
 
     @Option(help: "Only cases of this item.") var item = ""
 
-    @Option(
-      help: "Only \(ProtoEnum.choices(Timeliness.self)) cases.",
-      transform: ProtoEnum.parse)
-    var timeliness: Timeliness?
+    @Option(values: { "Only \($0) cases." }) var timeliness: Timeliness?
 
     @Flag(help: "Only open cases.") var open = false
 
@@ -120,10 +117,7 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
     @Option(help: "Received before this day, yyyy-MM-dd.", transform: Format.civilDate)
     var to: ContractDate?
 
-    @Option(
-      help: "Only cases from: \(ProtoEnum.choices(CaseSource.self)).",
-      transform: ProtoEnum.parse)
-    var source: CaseSource?
+    @Option(values: { "Only cases from: \($0)." }) var source: CaseSource?
 
     @OptionGroup var page: PageOptions
 

@@ -69,14 +69,9 @@ struct SupervisionRulesCommand: AsyncParsableCommand {
 
     @Flag(help: "Switch the rule on or off.") var onOff: Switch?
 
-    @Option(
-      help: "\(ProtoEnum.choices(RuleCategory.self)).",
-      transform: ProtoEnum.parse)
-    var category: RuleCategory?
+    @Option(values: { "\($0)." }) var category: RuleCategory?
 
-    @Option(
-      help: "\(ProtoEnum.choices(Signal.self)).", transform: ProtoEnum.parse)
-    var signal: Signal?
+    @Option(values: { "\($0)." }) var signal: Signal?
 
     @Option(name: .customLong("param"), help: "A parameter as name=value (repeat per parameter).")
     var parameters: [String] = []
