@@ -67,7 +67,8 @@ protocol FigureGrouping: SwiftProtobuf.Enum, CaseIterable {
   static var deployment: Self { get }
 }
 
-/// A figures request: the grouping, and the period.
+/// Rating's and supervision's figures requests share these fields, so that one option group
+/// fills both.
 protocol FiguresRequest<Grouping> {
   associatedtype Grouping
   var grouping: Grouping { get set }

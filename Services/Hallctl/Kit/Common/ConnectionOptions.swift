@@ -51,8 +51,8 @@ package struct ConnectionOptions<Client: HallServiceClient>: ParsableArguments {
     try await with { try present(try await call($0), view) }
   }
 
-  /// Asks for one page of a listing, `filter` saying what to list, and prints the page with
-  /// `view`, followed by where the next one starts.
+  /// Every listing pages the same way: `filter` says what to list, the page options where to
+  /// start, and the answer is printed with where the next page starts.
   func list<Request: PagedRequest & SwiftProtobuf.Message, Answer: SwiftProtobuf.Message>(
     _ page: PageOptions, _ call: (Client, Request) async throws -> Answer,
     _ view: (Answer) throws -> Void, _ filter: (inout Request) throws -> Void

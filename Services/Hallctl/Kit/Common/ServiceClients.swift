@@ -9,7 +9,8 @@ package protocol HallServiceClient {
   init(wrapping client: GRPCClient<HTTP2ClientTransport.Posix>)
 }
 
-/// The transport every generated client of hallctl's is built on.
+/// hallctl reaches every service over the same HTTP/2 transport; named once, so that the
+/// clients and their conformances below do not each spell it out.
 package typealias Posix = HTTP2ClientTransport.Posix
 
 /// The four services' generated clients, and the options of the command groups that talk to

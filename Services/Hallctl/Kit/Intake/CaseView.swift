@@ -21,7 +21,8 @@ enum CaseView {
     return kase.deadline.paused ? "\(due) (clock paused)" : due
   }
 
-  /// A listing's cases, one line each, applicant identifiers as the service masked them.
+  /// A listing is for finding a case: one line each, the applicant's identifiers as the
+  /// service masked them; `full` is for reading one.
   static func table(_ cases: [IntakeCase]) {
     Output.table(
       ["case", "item", "state", "applicant", "received", "due"],
