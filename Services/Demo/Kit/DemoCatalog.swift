@@ -120,6 +120,7 @@ extension CreateItemRequest: CreateRequest {}
 extension CreateBundleRequest: CreateRequest {}
 extension PublishItemRequest: PublishRequest {}
 extension PublishBundleRequest: PublishRequest {}
+
 // Catalog records keyed by their ids.
 extension CreateDepartmentRequest: KeyedRequest {}
 extension CreateCertificateRequest: KeyedRequest {}

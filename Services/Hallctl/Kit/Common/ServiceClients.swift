@@ -6,7 +6,7 @@ package import HallContracts
 /// command names the client it wants, and the connection follows from it.
 package protocol HallServiceClient {
   static var endpoint: ServiceEndpoint { get }
-  init(wrapping client: GRPCClient<HTTP2ClientTransport.Posix>)
+  init(wrapping client: GRPCClient<Posix>)
 }
 
 /// hallctl reaches every service over the same HTTP/2 transport; named once, so that the
