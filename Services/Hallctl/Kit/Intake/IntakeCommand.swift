@@ -9,10 +9,10 @@ struct IntakeCommand: AsyncParsableCommand {
     discussion: ServiceEndpoint.intake.discussion(
       """
       Tickets, submission at the window, acceptance, delivery, fees and visits need a \
-      clerk's token; review, decisions and licences an approver's of the owning department; an applicant \
-      submits online, corrects, supplies and withdraws their own cases; a supervisor reads \
-      every case. Every changing command takes --request-id: repeating it with the same id \
-      changes nothing again.
+      clerk's token; review, decisions and licences an approver's of the owning department; \
+      an applicant submits online, corrects, supplies and withdraws their own cases; a \
+      supervisor reads every case. Every changing command takes --request-id: repeating it \
+      with the same id changes nothing again.
       """),
     subcommands: [
       IntakeTicketCommand.self, IntakeCaseCommand.self, IntakeReviewCommand.self,
