@@ -5,7 +5,8 @@
 # certificates from the city's authority). The city's catalog (the demonstration catalog)
 # flows down to both districts; a scripted day is played in each district and flows up to
 # the city's supervision, whose figures by district are printed at the end. One of
-# Hualong's cases is passed up to the city, which approves it (FED-4).
+# Hualong's cases is passed up to the city, which approves it (FED-4); each district sets its
+# own details of one of the city's items (FED-2).
 #
 #   deploy/run-local.sh network          build, start the three deployments, play, keep running
 #   deploy/run-local.sh network stop     stop them and their database
@@ -144,6 +145,15 @@ for d in hualong-district qingfeng-county; do
     sleep 0.2
   done
   env $(at "$d") "$bin/hallctl" catalog indicators | head -3
+  # What is the district's to say of the city's items (FED-2): Hualong's window for food
+  # licences; Qingfeng leaves changes of hazardous-chemicals licences to the city.
+  if [ "$d" = hualong-district ]; then
+    details=(HL-SCJG-004 --window "华龙区政务服务中心 一楼 5号窗口" --phone 0393-8991234)
+  else
+    details=(HL-YJGL-003 --not-handled)
+  fi
+  env $(at "$d") HALL_TOKEN_FILE="$state/$d/keys/admin.token" "$bin/hallctl" catalog \
+    local-details "${details[@]}"
   sleep 2  # its intake's replica follows its catalog
   echo "== a day in $d"
   env $(at "$d") "$bin/hall-demo" day --key "$state/$d/keys/signing.key" --deployment "$d"

@@ -6,7 +6,9 @@ import SwiftProtobuf
 struct CatalogCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "catalog", abstract: "Read and publish the catalog of service items.",
-    subcommands: [Search.self, Guide.self, Bundles.self, Indicators.self, Due.self])
+    subcommands: [
+      Search.self, Guide.self, Bundles.self, Indicators.self, Due.self, LocalDetails.self,
+    ])
 
   struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -138,6 +140,57 @@ struct CatalogCommand: AsyncParsableCommand {
         formatter.timeZone = Format.chinaStandardTime
         Output.line(formatter.string(from: $0.dueTime.date))
         if !$0.calendarDefined { Output.line("(provisional: a year crossed has no arrangement)") }
+      }
+    }
+  }
+
+  /// The standard is the city's; whether and where the district handles an item of it is
+  /// the district's (FED-2), and its intake follows what is set here.
+  struct LocalDetails: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "local-details",
+      abstract: "Say whether this district handles an item of its city's standard, and where.",
+      discussion: """
+        Example: hallctl catalog local-details HL-SCJG-004 --window "华龙区政务服务中心 5号窗口"
+                 hallctl catalog local-details HL-FGW-001 --not-handled
+        """)
+
+    @OptionGroup var connection: CatalogConnection
+
+    @Argument(help: "Code of an item of the city's standard.") var code: String
+
+    @Flag(help: "This hall does not handle the item: it takes no application for it.")
+    var notHandled = false
+
+    @Option(help: "Where to apply in this hall; the standard's when omitted.") var window = ""
+
+    @Option(help: "This hall's consultation phone; the standard's when omitted.") var phone = ""
+
+    @Option(values: { "This hall's placement: \($0); the standard's when omitted." })
+    var placement: CatalogHallPlacement?
+
+    @Option(help: "Why the item is not in this hall (with --placement not-in-hall).")
+    var placementReason = ""
+
+    func run() async throws {
+      let request = SetItemLocalDetailsRequest.with {
+        $0.details.itemCode = code
+        $0.details.implemented = !notHandled
+        $0.details.serviceLocation = window
+        $0.details.consultationPhone = phone
+        $0.details.placement = placement ?? .unspecified
+        $0.details.placementReason = placementReason
+      }
+      try await connection.show({ try await $0.setItemLocalDetails(request) }) {
+        Output.table(
+          ["item", "handled here", "window", "phone", "placement", "set by"],
+          [
+            [
+              $0.itemCode, $0.implemented ? "yes" : "no", $0.serviceLocation,
+              $0.consultationPhone,
+              $0.placement == .unspecified ? "" : ProtoEnum.name($0.placement), $0.updatedBy,
+            ]
+          ])
       }
     }
   }

@@ -13,6 +13,9 @@ package typealias ServiceChannel = Hall_Common_V1_Channel
 package typealias CatalogContract = Hall_Catalog_V1_CatalogService
 package typealias CatalogGuide = Hall_Catalog_V1_Guide
 package typealias CatalogIndicators = Hall_Catalog_V1_Indicators
+package typealias CatalogHallPlacement = Hall_Catalog_V1_HallPlacement
+package typealias ItemLocalDetails = Hall_Catalog_V1_ItemLocalDetails
+package typealias SetItemLocalDetailsRequest = Hall_Catalog_V1_SetItemLocalDetailsRequest
 package typealias ComputeDueTimeRequest = Hall_Catalog_V1_ComputeDueTimeRequest
 package typealias SearchGuidesRequest = Hall_Catalog_V1_SearchGuidesRequest
 
