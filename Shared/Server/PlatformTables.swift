@@ -1,4 +1,4 @@
-import HallDatabase
+public import HallDatabase
 
 /// Tables every service keeps in its own schema: the request log that makes creating calls
 /// idempotent (REL-1), the audit trail (SEC-3), the transactional outbox of its events and
@@ -91,5 +91,37 @@ public enum PlatformTables {
   /// benchmark).
   public static var allSteps: [String] {
     statements + callerKeysAndParkedEvents + eventTraceContext + networkFeeds
+  }
+}
+
+extension PlatformTables {
+  /// The platform's steps, each one migration of every service, named alike everywhere.
+  public enum Step: Sendable {
+    case tables, callerKeysAndParkedEvents, eventTraceContext, networkFeeds
+
+    var name: String {
+      switch self {
+      case .tables: "platform tables"
+      case .callerKeysAndParkedEvents: "request ids per caller, parked events"
+      case .eventTraceContext: "events' trace context"
+      case .networkFeeds: "feeds between deployments"
+      }
+    }
+
+    var statements: [String] {
+      switch self {
+      case .tables: PlatformTables.statements
+      case .callerKeysAndParkedEvents: PlatformTables.callerKeysAndParkedEvents
+      case .eventTraceContext: PlatformTables.eventTraceContext
+      case .networkFeeds: PlatformTables.networkFeeds
+      }
+    }
+  }
+}
+
+extension Migration {
+  /// A platform step at the version it has in this service's list.
+  public static func platform(_ version: Int, _ step: PlatformTables.Step) -> Migration {
+    Migration(version: version, name: step.name, statements: step.statements)
   }
 }

@@ -5,7 +5,7 @@ import HallServer
 /// is the record), with the columns that queries filter on extracted beside them.
 enum CatalogMigrations {
   static let all: [Migration] = [
-    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    .platform(1, .tables),
     Migration(
       version: 2, name: "catalog",
       statements: [
@@ -130,21 +130,15 @@ enum CatalogMigrations {
           updated_by text NOT NULL)
         """,
       ]),
-    Migration(
-      version: 3, name: "request ids per caller, parked events",
-      statements: PlatformTables.callerKeysAndParkedEvents),
-    Migration(
-      version: 4, name: "events' trace context",
-      statements: PlatformTables.eventTraceContext),
+    .platform(3, .callerKeysAndParkedEvents),
+    .platform(4, .eventTraceContext),
     // FED-2: what a district holds of its city's catalog is marked with the city's name, and
     // is the city's to change; a record without an owner is this deployment's own.
     Migration(
       version: 5, name: "owners of records taken from the city",
       statements: ["departments", "certificates", "intermediary_services", "items", "bundles"]
         .map { "ALTER TABLE \($0) ADD COLUMN owner text" }),
-    Migration(
-      version: 6, name: "feeds between deployments",
-      statements: PlatformTables.networkFeeds),
+    .platform(6, .networkFeeds),
     // FED-2: a district's own details of an item of its city's standard, kept apart from
     // the city's versions, which replace nothing of them.
     Migration(

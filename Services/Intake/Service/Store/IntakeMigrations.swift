@@ -7,7 +7,7 @@ import HallServer
 /// one transaction under the case's row lock.
 enum IntakeMigrations {
   static let all: [Migration] = [
-    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    .platform(1, .tables),
     Migration(
       version: 2, name: "catalog replica",
       statements: [
@@ -99,9 +99,7 @@ enum IntakeMigrations {
           case_number text NOT NULL)
         """,
       ]),
-    Migration(
-      version: 4, name: "request ids per caller, parked events",
-      statements: PlatformTables.callerKeysAndParkedEvents),
+    .platform(4, .callerKeysAndParkedEvents),
     Migration(
       version: 5, name: "due time re-derivation in batches",
       statements: [
@@ -113,9 +111,7 @@ enum IntakeMigrations {
         """,
         "INSERT INTO due_time_rederivation VALUES (1, false, '')",
       ]),
-    Migration(
-      version: 6, name: "events' trace context",
-      statements: PlatformTables.eventTraceContext),
+    .platform(6, .eventTraceContext),
     Migration(
       version: 7, name: "feeds between deployments, cases passed up",
       statements: PlatformTables.networkFeeds + [

@@ -6,7 +6,7 @@ import HallServer
 /// queries, checks and figures filter on beside them.
 enum RatingMigrations {
   static let all: [Migration] = [
-    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    .platform(1, .tables),
     Migration(
       version: 2, name: "replicas",
       statements: [
@@ -94,14 +94,8 @@ enum RatingMigrations {
         """,
         "CREATE INDEX case_anomalies_case ON case_anomalies (case_number)",
       ]),
-    Migration(
-      version: 5, name: "request ids per caller, parked events",
-      statements: PlatformTables.callerKeysAndParkedEvents),
-    Migration(
-      version: 6, name: "events' trace context",
-      statements: PlatformTables.eventTraceContext),
-    Migration(
-      version: 7, name: "feeds between deployments",
-      statements: PlatformTables.networkFeeds),
+    .platform(5, .callerKeysAndParkedEvents),
+    .platform(6, .eventTraceContext),
+    .platform(7, .networkFeeds),
   ]
 }

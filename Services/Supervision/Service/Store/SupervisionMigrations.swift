@@ -7,7 +7,7 @@ import HallServer
 /// their contract messages, with the columns that queries and figures filter on beside them.
 enum SupervisionMigrations {
   static let all: [Migration] = [
-    Migration(version: 1, name: "platform tables", statements: PlatformTables.statements),
+    .platform(1, .tables),
     Migration(
       version: 2, name: "replicas",
       statements: [
@@ -111,16 +111,12 @@ enum SupervisionMigrations {
           PRIMARY KEY (day, region_code, department_id))
         """,
       ]),
-    Migration(
-      version: 4, name: "request ids per caller, parked events",
-      statements: PlatformTables.callerKeysAndParkedEvents),
+    .platform(4, .callerKeysAndParkedEvents),
     Migration(
       version: 5, name: "events' and cases' trace context",
       statements: PlatformTables.eventTraceContext + [
         "ALTER TABLE cases ADD COLUMN traceparent text"
       ]),
-    Migration(
-      version: 6, name: "feeds between deployments",
-      statements: PlatformTables.networkFeeds),
+    .platform(6, .networkFeeds),
   ]
 }
