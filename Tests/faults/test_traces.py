@@ -98,6 +98,26 @@ def test_a_case_is_one_trace_from_the_window_to_the_red_card():
             assert applied, f"{service} applies intake's events as children of its server span"
             assert all(s["attributes"]["hall.event.aggregate_id"] == case.case_number
                        for s in applied)
+        # Supervision's statements for the case are in a trace: under its event spans when it
+        # applied the events one by one, else under the span of the batch that applied them,
+        # which links to the case's trace.
+        supervision = [s for s in spans if s["service"] == "hall-supervision"
+                       and s["kind"] == Collector.CONSUMER]
+        if not any(s["parent_span_id"] in {a["span_id"] for a in supervision}
+                   and s["attributes"].get("db.system.name") == "postgresql" for s in spans):
+            batches = wait_for(collector, None, lambda all_spans: any(
+                s["name"] == "apply batch" and trace_id in s["links"] for s in all_spans))
+            [batch] = [s for s in batches if s["name"] == "apply batch"
+                       and trace_id in s["links"]][:1]
+            assert batch["service"] == "hall-supervision"
+            assert batch["attributes"]["messaging.batch.message_count"] >= 2
+            under = [s for s in collector.spans(batch["trace_id"])
+                     if s["parent_span_id"] == batch["span_id"]
+                     and s["attributes"].get("db.system.name") == "postgresql"]
+            assert under, "the batch's statements are children of its span"
+            print(f"supervision applied the case's events in a batch of "
+                  f"{batch['attributes']['messaging.batch.message_count']}, "
+                  f"{len(under)} statements under its span")
         # Supervision's timer raises the red card days later, in the same trace.
         [raised] = [s for s in spans if s["name"] == "supervision.timer raised"]
         assert raised["attributes"]["hall.case_number"] == case.case_number

@@ -55,6 +55,7 @@ class Collector(trace_service_pb2_grpc.TraceServiceServicer):
                         "kind": span.kind,
                         "status": span.status.code,
                         "attributes": {a.key: _value(a.value) for a in span.attributes},
+                        "links": [link.trace_id.hex() for link in span.links],
                     })
         with self._lock:
             self._spans.extend(received)

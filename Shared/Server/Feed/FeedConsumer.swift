@@ -320,7 +320,9 @@ public final class FeedConsumer: Service {
       let fresh = events.filter { $0.cursor > stored }
       let db = Database(connection, logger: logger)
       if let applyBatch, fresh.count > 1 {
-        try await applyBatch(fresh, name, db)
+        try await EventSpans.applying(batch: fresh, subscription: name) {
+          try await applyBatch(fresh, name, db)
+        }
       } else {
         for event in fresh {
           try await EventSpans.applying(event, subscription: name) { try await apply(event, db) }

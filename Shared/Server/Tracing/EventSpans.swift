@@ -22,4 +22,28 @@ public enum EventSpans {
       return try await body()
     }
   }
+
+  /// A batch applied at once (``FeedConsumer/ApplyBatch``): each event is still judged in
+  /// its own span, in its own trace, but the statements that read and write for the whole
+  /// batch belong to no one event. They run in a consumer span of the batch's, linked to
+  /// each event's trace, so that a slow batch shows its statements and the changes it
+  /// applied. A batch of untraced events is applied outside any trace, as such an event is.
+  public static func applying<Result>(
+    batch events: [Hall_Events_V1_Event], subscription: String, _ body: () async throws -> Result
+  ) async throws -> Result {
+    let traced = events.filter { !$0.traceContext.isEmpty }
+    guard let first = events.first, !traced.isEmpty else { return try await body() }
+    return try await withSpan("apply batch", context: .topLevel, ofKind: .consumer) { span in
+      span.attributes["messaging.system"] = "hall.events"
+      span.attributes["messaging.operation.type"] = "process"
+      span.attributes["messaging.destination.name"] = first.producer
+      span.attributes["messaging.consumer.group.name"] = subscription
+      span.attributes["messaging.batch.message_count"] = events.count
+      span.attributes["hall.event.cursor"] = first.cursor
+      for event in traced {
+        span.addLink(SpanLink(context: .extracted(from: event.traceContext), attributes: [:]))
+      }
+      return try await body()
+    }
+  }
 }
