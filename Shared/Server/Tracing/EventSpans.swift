@@ -13,11 +13,7 @@ public enum EventSpans {
     return try await withSpan(
       "apply \(event.type)", context: .extracted(from: event.traceContext), ofKind: .consumer
     ) { span in
-      span.attributes["messaging.system"] = "hall.events"
-      span.attributes["messaging.operation.type"] = "process"
-      span.attributes["messaging.destination.name"] = event.producer
-      span.attributes["messaging.consumer.group.name"] = subscription
-      span.attributes["hall.event.cursor"] = event.cursor
+      describe(span, from: event, subscription: subscription)
       span.attributes["hall.event.aggregate_id"] = event.aggregateID
       return try await body()
     }
@@ -34,16 +30,23 @@ public enum EventSpans {
     let traced = events.filter { !$0.traceContext.isEmpty }
     guard let first = events.first, !traced.isEmpty else { return try await body() }
     return try await withSpan("apply batch", context: .topLevel, ofKind: .consumer) { span in
-      span.attributes["messaging.system"] = "hall.events"
-      span.attributes["messaging.operation.type"] = "process"
-      span.attributes["messaging.destination.name"] = first.producer
-      span.attributes["messaging.consumer.group.name"] = subscription
+      describe(span, from: first, subscription: subscription)
       span.attributes["messaging.batch.message_count"] = events.count
-      span.attributes["hall.event.cursor"] = first.cursor
       for event in traced {
         span.addLink(SpanLink(context: .extracted(from: event.traceContext), attributes: [:]))
       }
       return try await body()
     }
+  }
+
+  /// OpenTelemetry's messaging attributes, and the (first) event's cursor.
+  private static func describe(
+    _ span: any Span, from event: Hall_Events_V1_Event, subscription: String
+  ) {
+    span.attributes["messaging.system"] = "hall.events"
+    span.attributes["messaging.operation.type"] = "process"
+    span.attributes["messaging.destination.name"] = event.producer
+    span.attributes["messaging.consumer.group.name"] = subscription
+    span.attributes["hall.event.cursor"] = event.cursor
   }
 }
