@@ -30,30 +30,8 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
     response: RPCWriter<Hall_Events_V1_SubscribeResponse>,
     context: ServerContext
   ) async throws {
-    var audience: String? = nil
-    if let caller = Principal.current, let deployment = caller.deployment,
-      caller.linkRelation == .child, !childrenMayRead
-    {
-      guard let region = caller.regionCode, !region.isEmpty else {
-        throw ServiceError.permissionDenied(
-          "deployment \(deployment) has no region, and may read this deployment's catalog feed only"
-        )
-      }
-      audience = region
-    }
-    guard request.afterCursor >= 0 else {
-      throw ServiceError.invalidArgument(field: "after_cursor", message: "must not be negative")
-    }
-    guard request.typePrefixes.count <= Self.maxTypePrefixes else {
-      throw ServiceError.invalidArgument(
-        field: "type_prefixes",
-        message: "holds \(request.typePrefixes.count) prefixes; at most \(Self.maxTypePrefixes)")
-    }
-    if let long = request.typePrefixes.firstIndex(where: { $0.count > Self.maxPrefixLength }) {
-      throw ServiceError.invalidArgument(
-        field: "type_prefixes[\(long)]",
-        message: "is longer than \(Self.maxPrefixLength) characters")
-    }
+    let audience = try audience()
+    try Self.check(request)
     var cursor = request.afterCursor
     let prefixes = request.typePrefixes
     var headSent = ContinuousClock.now - Self.catchUpHeartbeat
@@ -95,6 +73,35 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
       }
       if skipped || events.isEmpty { try await heartbeat() }
       _ = await feed.waitForChange(after: generation)
+    }
+  }
+
+  /// The region whose events a deployment below may read of this feed; nil when the caller
+  /// reads it whole.
+  private func audience() throws(ServiceError) -> String? {
+    guard let caller = Principal.current, let deployment = caller.deployment,
+      caller.linkRelation == .child, !childrenMayRead
+    else { return nil }
+    guard let region = caller.regionCode, !region.isEmpty else {
+      throw .permissionDenied(
+        "deployment \(deployment) has no region, and may read this deployment's catalog feed only"
+      )
+    }
+    return region
+  }
+
+  private static func check(_ request: Hall_Events_V1_SubscribeRequest) throws(ServiceError) {
+    guard request.afterCursor >= 0 else {
+      throw .invalidArgument(field: "after_cursor", message: "must not be negative")
+    }
+    guard request.typePrefixes.count <= maxTypePrefixes else {
+      throw .invalidArgument(
+        field: "type_prefixes",
+        message: "holds \(request.typePrefixes.count) prefixes; at most \(maxTypePrefixes)")
+    }
+    if let long = request.typePrefixes.firstIndex(where: { $0.count > maxPrefixLength }) {
+      throw .invalidArgument(
+        field: "type_prefixes[\(long)]", message: "is longer than \(maxPrefixLength) characters")
     }
   }
 }

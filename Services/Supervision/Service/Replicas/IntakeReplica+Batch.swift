@@ -21,68 +21,84 @@ extension IntakeReplica {
     }
     let numbers = Array(Set(cases.compactMap { $0?.caseNumber }))
     let store = CaseStore(db: db)
-    var current = try await store.lock(numbers)
+    let locked = try await store.lock(numbers)
     let known = try await Batch.lookups(
       departments: Set(cases.compactMap { $0?.departmentID }),
       tickets: Set(cases.compactMap { $0?.ticketID }.filter { !$0.isEmpty }), cases: numbers,
       on: db)
-    var waits = known.waits
-    var anomalies = known.anomalies
+    var state = Batch.State(current: locked, waits: known.waits, anomalies: known.anomalies)
     let ledger = try await CaseLedger.open(on: db, rules: rules, calendars: calendars)
-    var pending: [CaseJudge.Outcome] = []
-    var traces: [String?] = []
     for (event, intakeCase) in zip(events, cases) {
-      guard let intakeCase else {
-        // A served ticket may judge its case again: what is pending is written first.
-        try await ledger.write(pending, traces: traces)
-        (pending, traces) = ([], [])
-        try await EventSpans.applying(event, subscription: subscription) {
-          try await apply(event, on: db)
-        }
-        let ticket = try Ticket(unpackingAny: event.payload)
-        waits[ticket.id] = ticket.waitSeconds
-        if !ticket.caseNumber.isEmpty, let stored = try await store.lock([ticket.caseNumber]).first
-        {
-          current[stored.key] = stored.value
-        }
+      if let intakeCase {
+        try await judge(
+          event, intakeCase, regions: known.regions, ledger: ledger, subscription: subscription,
+          into: &state)
         continue
       }
-      let number = intakeCase.caseNumber
-      let facts = try IntakeFacts.of(
-        intakeCase,
-        regionCode: region(
-          of: intakeCase, departmentRegion: known.regions[intakeCase.departmentID]),
-        waitSeconds: waits[intakeCase.ticketID] ?? 0)
-      let old = current[number]
-      let (outcome, trace) = try await EventSpans.applying(event, subscription: subscription) {
-        var outcome = try ledger.judge.judge(
-          facts, old: old, refusalReason: IntakeFacts.refusalReason(intakeCase),
-          evidence: "\(event.producer)#\(event.cursor) \(event.type)",
-          at: event.occurredAt.date)
-        // What the judgement announces continues the event's trace, as it would applied alone.
-        let carrier = Traces.currentContext
-        for index in outcome.events.indices where outcome.events[index].traceContext == nil {
-          outcome.events[index].traceContext = carrier
-        }
-        return (outcome, Traces.currentParent)
+      // A served ticket may judge its case again: what is pending is written first.
+      try await ledger.write(state.pending, traces: state.traces)
+      (state.pending, state.traces) = ([], [])
+      try await EventSpans.applying(event, subscription: subscription) {
+        try await apply(event, on: db)
       }
-      // The case as the next event of the batch finds it: a new red anomaly counts once.
-      let newRed = outcome.anomalies.filter { (anomaly: Anomaly) in
-        Anomalies.counts(anomaly.state) && anomaly.signal == .red
-          && !anomalies.contains(anomaly.id)
-      }.count
-      anomalies.formUnion(outcome.anomalies.map { (anomaly: Anomaly) in anomaly.id })
-      current[number] = StoredCase(
-        kase: outcome.kase, redAnomalies: (old?.redAnomalies ?? 0) + newRed,
-        traceparent: trace ?? old?.traceparent)
-      pending.append(outcome)
-      traces.append(trace)
+      let ticket = try Ticket(unpackingAny: event.payload)
+      state.waits[ticket.id] = ticket.waitSeconds
+      if !ticket.caseNumber.isEmpty, let stored = try await store.lock([ticket.caseNumber]).first {
+        state.current[stored.key] = stored.value
+      }
     }
-    try await ledger.write(pending, traces: traces)
+    try await ledger.write(state.pending, traces: state.traces)
+  }
+
+  /// Judges one case event in its own span against the case as the batch has left it, and
+  /// leaves the case as the next event of the batch finds it.
+  private func judge(
+    _ event: FeedEvent, _ intakeCase: IntakeCase, regions: [String: String],
+    ledger: CaseLedger, subscription: String, into state: inout Batch.State
+  ) async throws {
+    let number = intakeCase.caseNumber
+    let facts = try IntakeFacts.of(
+      intakeCase,
+      regionCode: region(of: intakeCase, departmentRegion: regions[intakeCase.departmentID]),
+      waitSeconds: state.waits[intakeCase.ticketID] ?? 0)
+    let old = state.current[number]
+    let (outcome, trace) = try await EventSpans.applying(event, subscription: subscription) {
+      var outcome = try ledger.judge.judge(
+        facts, old: old, refusalReason: IntakeFacts.refusalReason(intakeCase),
+        evidence: "\(event.producer)#\(event.cursor) \(event.type)",
+        at: event.occurredAt.date)
+      // What the judgement announces continues the event's trace, as it would applied alone.
+      let carrier = Traces.currentContext
+      for index in outcome.events.indices where outcome.events[index].traceContext == nil {
+        outcome.events[index].traceContext = carrier
+      }
+      return (outcome, Traces.currentParent)
+    }
+    // A new red anomaly counts once, however many events of the batch raise it.
+    let newRed = outcome.anomalies.filter { (anomaly: Anomaly) in
+      Anomalies.counts(anomaly.state) && anomaly.signal == .red
+        && !state.anomalies.contains(anomaly.id)
+    }.count
+    state.anomalies.formUnion(outcome.anomalies.map { (anomaly: Anomaly) in anomaly.id })
+    state.current[number] = StoredCase(
+      kase: outcome.kase, redAnomalies: (old?.redAnomalies ?? 0) + newRed,
+      traceparent: trace ?? old?.traceparent)
+    state.pending.append(outcome)
+    state.traces.append(trace)
   }
 
   /// What a batch reads besides its cases, in one round trip.
   enum Batch {
+    /// What the batch has judged so far: its cases as the next event finds them, and the
+    /// judgements not yet written.
+    struct State {
+      var current: [String: StoredCase]
+      var waits: [String: Int64]
+      var anomalies: Set<String>
+      var pending: [CaseJudge.Outcome] = []
+      var traces: [String?] = []
+    }
+
     struct Known {
       var regions: [String: String]
       var waits: [String: Int64]
