@@ -166,6 +166,15 @@ struct ItemValidationTests {
             })
         }
       }
+      // A long code is quoted briefly, with its length.
+      await expectRefusal(.invalidArgument, field: "code", containing: "(2000 characters)") {
+        _ = try await catalog.admin.createItem(
+          .with {
+            $0.requestID = "code-long"
+            $0.code = String(repeating: "A", count: 2000)
+            $0.spec = validSpec()
+          })
+      }
     }
   }
 }

@@ -16,7 +16,8 @@ enum ItemValidator {
 
   static func validateCode(_ code: String, field: String = "code") throws(ServiceError) {
     guard Identifiers.isCode(code) else {
-      throw .invalidArgument(field: field, message: "must be \(codePattern), got \"\(code)\"")
+      throw .invalidArgument(
+        field: field, message: "must be \(codePattern), got \"\(Quote.brief(code))\"")
     }
   }
 
