@@ -9,7 +9,8 @@ import SwiftProtobuf
 /// at least every second while catching up, so that a consumer far behind knows the head.
 public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
   let feed: OutboxFeed
-  static let batch = 500
+  /// Rows read from the outbox at a time while a subscriber is behind.
+  static let batch = 2000
   /// What one subscription may filter on: a few event families, not a list of every type.
   static let maxTypePrefixes = 50
   static let maxPrefixLength = 100
