@@ -35,7 +35,6 @@ typealias Material = Hall_Catalog_V1_Material
 typealias FormField = Hall_Catalog_V1_FormField
 typealias Department = Hall_Catalog_V1_Department
 typealias Fee = Hall_Catalog_V1_Fee
-typealias Event = Hall_Events_V1_Event
 
 typealias IssueTicketRequest = Hall_Intake_V1_IssueTicketRequest
 typealias CallNextTicketRequest = Hall_Intake_V1_CallNextTicketRequest

@@ -46,4 +46,3 @@ typealias GetFiguresResponse = Hall_Rating_V1_GetFiguresResponse
 typealias IntakeCase = Hall_Intake_V1_Case
 /// An anomaly as supervision's feed carries it.
 typealias Anomaly = Hall_Supervision_V1_Anomaly
-typealias FeedEvent = Hall_Events_V1_Event

@@ -53,7 +53,6 @@ typealias ReportCasesResponse = Hall_Supervision_V1_ReportCasesResponse
 typealias ExportRequest = Hall_Supervision_V1_ExportRequest
 typealias ExportResponse = Hall_Supervision_V1_ExportResponse
 
-typealias FeedEvent = Hall_Events_V1_Event
 typealias Department = Hall_Catalog_V1_Department
 typealias ItemVersion = Hall_Catalog_V1_ItemVersion
 typealias IntakeCase = Hall_Intake_V1_Case

@@ -29,7 +29,7 @@ public enum CalendarReplica {
   ]
 
   /// Applies a calendar event in the consumer's transaction; returns whether it was one.
-  public static func apply(_ event: Hall_Events_V1_Event, on db: Database) async throws -> Bool {
+  public static func apply(_ event: FeedEvent, on db: Database) async throws -> Bool {
     switch event.type {
     case "catalog.calendar_year.put":
       let year = try Hall_Catalog_V1_CalendarYear(unpackingAny: event.payload)

@@ -27,8 +27,8 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
   }
 
   public func subscribe(
-    request: Hall_Events_V1_SubscribeRequest,
-    response: RPCWriter<Hall_Events_V1_SubscribeResponse>,
+    request: FeedRequest,
+    response: RPCWriter<FeedMessage>,
     context: ServerContext
   ) async throws {
     let audience = try audience()
@@ -91,7 +91,7 @@ public struct EventFeedService: Hall_Events_V1_EventFeed.SimpleServiceProtocol {
     return region
   }
 
-  private static func check(_ request: Hall_Events_V1_SubscribeRequest) throws(ServiceError) {
+  private static func check(_ request: FeedRequest) throws(ServiceError) {
     guard request.afterCursor >= 0 else {
       throw .invalidArgument(field: "after_cursor", message: "must not be negative")
     }

@@ -60,12 +60,12 @@ public struct ConsumerLag: Sendable, Equatable {
 /// the network redelivers. Only one instance of a service applies a subscription at a time
 /// (a session advisory lock); the others wait and take over when its connection dies.
 public final class FeedConsumer: Service {
-  public typealias Apply = @Sendable (Hall_Events_V1_Event, Database) async throws -> Void
+  public typealias Apply = @Sendable (FeedEvent, Database) async throws -> Void
   /// Applies several events at once, in order, as `Apply` would one by one: a consumer far
   /// behind (a city catching up with a district, FED-3) reads and writes per batch rather
   /// than per event. The subscription's name is for the events' spans (``EventSpans``).
   public typealias ApplyBatch =
-    @Sendable ([Hall_Events_V1_Event], _ subscription: String, Database) async throws -> Void
+    @Sendable ([FeedEvent], _ subscription: String, Database) async throws -> Void
 
   public let subscription: FeedSubscription
   let client: PostgresClient
@@ -203,7 +203,7 @@ public final class FeedConsumer: Service {
       address: subscription.address, security: subscription.security, token: subscription.token
     ) { grpc in
       let feed = Hall_Events_V1_EventFeed.Client(wrapping: grpc)
-      let request = Hall_Events_V1_SubscribeRequest.with {
+      let request = FeedRequest.with {
         $0.afterCursor = after
         $0.typePrefixes = subscription.typePrefixes
       }
@@ -242,9 +242,9 @@ public final class FeedConsumer: Service {
   static let batchSize = 5000
 
   /// Applies a batch of stream messages in one transaction, in order.
-  func handle(_ batch: [Hall_Events_V1_SubscribeResponse]) async throws {
-    var events: [Hall_Events_V1_Event] = []
-    var heartbeat: Hall_Events_V1_Heartbeat?
+  func handle(_ batch: [FeedMessage]) async throws {
+    var events: [FeedEvent] = []
+    var heartbeat: FeedHeartbeat?
     for message in batch {
       switch message.item {
       case .event(let event): events.append(event)
@@ -290,7 +290,7 @@ public final class FeedConsumer: Service {
   /// or the network's, ``isTransient(_:)``), its events are applied one at a time, and one
   /// that fails alone ``attemptsBeforeParking`` times is parked with the reason
   /// (``park(_:reason:)``) and passed.
-  func handle(_ events: [Hall_Events_V1_Event]) async throws {
+  func handle(_ events: [FeedEvent]) async throws {
     do {
       try await applyInOneTransaction(events)
     } catch  where !Self.isTransient(error) {
@@ -300,7 +300,7 @@ public final class FeedConsumer: Service {
 
   static let attemptsBeforeParking = 3
 
-  private func applyAlone(_ event: Hall_Events_V1_Event) async throws {
+  private func applyAlone(_ event: FeedEvent) async throws {
     for attempt in 1...Self.attemptsBeforeParking {
       do {
         return try await applyInOneTransaction([event])
@@ -316,7 +316,7 @@ public final class FeedConsumer: Service {
   /// Applies events unless their cursor is already stored, and stores the last cursor, in
   /// one transaction; the cursor row's lock makes a concurrent applier (a former leader
   /// still finishing) wait and then skip what this one applied.
-  func applyInOneTransaction(_ events: [Hall_Events_V1_Event]) async throws {
+  func applyInOneTransaction(_ events: [FeedEvent]) async throws {
     let name = subscription.name
     let applied = try await client.transaction(logger: logger) { connection in
       guard let stored = try await lockCursor(on: connection) else { return 0 }
@@ -355,7 +355,7 @@ public final class FeedConsumer: Service {
   /// Keeps an event this service cannot apply in `parked_events`, with the reason, moves the
   /// cursor past it, and says so at error level: the operator looks, mends, and replays it by
   /// hand. The feed goes on; a consumer never loops on one event.
-  func park(_ event: Hall_Events_V1_Event, reason error: any Error) async throws {
+  func park(_ event: FeedEvent, reason error: any Error) async throws {
     let reason = Quote.brief(Self.describe(error), limit: 500)
     let parked = try await client.transaction(logger: logger) { connection in
       guard let stored = try await lockCursor(on: connection), event.cursor > stored else {
@@ -412,7 +412,7 @@ public final class FeedConsumer: Service {
 
   /// A heartbeat: everything up to its cursor is delivered, so filtered-out events move the
   /// cursor on too; its head tells the lag.
-  private func record(_ heartbeat: Hall_Events_V1_Heartbeat) async throws {
+  private func record(_ heartbeat: FeedHeartbeat) async throws {
     try await client.query(
       """
       UPDATE consumer_cursors SET cursor = greatest(cursor, \(heartbeat.cursor)),
@@ -466,7 +466,7 @@ public final class FeedConsumer: Service {
 /// reader (and through HTTP/2 flow control, the producer) instead of filling memory.
 final class MessageBuffer: Sendable {
   private struct State {
-    var messages: [Hall_Events_V1_SubscribeResponse] = []
+    var messages: [FeedMessage] = []
     var finished = false
     var failure: (any Error)?
   }
@@ -479,7 +479,7 @@ final class MessageBuffer: Sendable {
     (signal, signalContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
   }
 
-  func append(_ message: Hall_Events_V1_SubscribeResponse) async {
+  func append(_ message: FeedMessage) async {
     while state.withLock({ $0.messages.count >= Self.capacity && $0.failure == nil }) {
       try? await Task.sleep(for: .milliseconds(1))
       if Task.isCancelled { return }
@@ -504,10 +504,10 @@ final class MessageBuffer: Sendable {
   }
 
   /// Up to `max` messages, waiting for at least one; nil once finished and drained.
-  func take(max: Int) async -> [Hall_Events_V1_SubscribeResponse]? {
+  func take(max: Int) async -> [FeedMessage]? {
     var iterator = signal.makeAsyncIterator()
     while true {
-      let (batch, finished): ([Hall_Events_V1_SubscribeResponse], Bool) = state.withLock {
+      let (batch, finished): ([FeedMessage], Bool) = state.withLock {
         let batch = Array($0.messages.prefix(max))
         $0.messages.removeFirst(batch.count)
         return (batch, $0.finished)

@@ -243,7 +243,7 @@ public final class OutboxFeed: Sendable {
   /// `through`.
   public func read(
     after cursor: Int64, limit: Int, addressedTo audience: (region: String, through: Int64)? = nil
-  ) async throws -> [Hall_Events_V1_Event] {
+  ) async throws -> [FeedEvent] {
     let rows = try await client.query(
       """
       SELECT position, event_type, aggregate_id, occurred_at, payload_type, payload,

@@ -7,7 +7,7 @@ import Tracing
 /// An event without a context (its producer does not trace) is applied outside any trace.
 public enum EventSpans {
   public static func applying<Result>(
-    _ event: Hall_Events_V1_Event, subscription: String, _ body: () async throws -> Result
+    _ event: FeedEvent, subscription: String, _ body: () async throws -> Result
   ) async throws -> Result {
     guard !event.traceContext.isEmpty else { return try await body() }
     return try await withSpan(
@@ -25,7 +25,7 @@ public enum EventSpans {
   /// each event's trace, so that a slow batch shows its statements and the changes it
   /// applied. A batch of untraced events is applied outside any trace, as such an event is.
   public static func applying<Result>(
-    batch events: [Hall_Events_V1_Event], subscription: String, _ body: () async throws -> Result
+    batch events: [FeedEvent], subscription: String, _ body: () async throws -> Result
   ) async throws -> Result {
     let traced = events.filter { !$0.traceContext.isEmpty }
     guard let first = events.first, !traced.isEmpty else { return try await body() }
@@ -41,7 +41,7 @@ public enum EventSpans {
 
   /// OpenTelemetry's messaging attributes, and the (first) event's cursor.
   private static func describe(
-    _ span: any Span, from event: Hall_Events_V1_Event, subscription: String
+    _ span: any Span, from event: FeedEvent, subscription: String
   ) {
     span.attributes["messaging.system"] = "hall.events"
     span.attributes["messaging.operation.type"] = "process"

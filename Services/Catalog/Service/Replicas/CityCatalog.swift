@@ -19,7 +19,7 @@ struct CityCatalog {
   ].map(\.rawValue)
 
   /// Applies one event of the city's feed; an event of another type is passed.
-  func apply(_ event: Hall_Events_V1_Event, on db: Database) async throws {
+  func apply(_ event: FeedEvent, on db: Database) async throws {
     let payload = event.payload.value
     let at = event.occurredAt.date
     switch CatalogEvent(rawValue: event.type) {

@@ -30,7 +30,7 @@ struct CatalogReplica {
 
   /// Applies one catalog event in the consumer's transaction. Returns true when the working
   /// calendar changed, so that open cases' due times are derived again.
-  static func apply(_ event: Event, on db: Database) async throws -> Bool {
+  static func apply(_ event: FeedEvent, on db: Database) async throws -> Bool {
     let replica = CatalogReplica(db: db)
     switch CatalogEvent(rawValue: event.type) {
     case .itemVersionPublished:

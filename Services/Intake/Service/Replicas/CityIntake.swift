@@ -13,7 +13,7 @@ struct CityIntake: Sendable {
 
   let service: ServiceContext
 
-  func apply(_ event: Hall_Events_V1_Event, on db: Database) async throws {
+  func apply(_ event: FeedEvent, on db: Database) async throws {
     guard event.type == Referrals.replyEventType else { return }
     let reply = try Case(unpackingAny: event.payload)
     let region = service.identity.regionCode

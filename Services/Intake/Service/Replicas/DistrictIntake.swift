@@ -15,7 +15,7 @@ struct DistrictIntake: Sendable {
   let district: DeploymentIdentity.Neighbour
   let service: ServiceContext
 
-  func apply(_ event: Hall_Events_V1_Event, on db: Database) async throws {
+  func apply(_ event: FeedEvent, on db: Database) async throws {
     guard event.type == CaseAction.passedUp.eventType else { return }
     let passed = try Case(unpackingAny: event.payload)
     try DistrictLink(district).check(passed.caseNumber, "case")
