@@ -1,8 +1,8 @@
 package import HallContracts
 
 // Which contract messages share which fields: the commands' shared paths (Changes.swift,
-// CommandOptions.swift, AcceptanceOptions.swift, SubmissionOptions.swift) rely on these
-// shapes, declared once here.
+// CommandOptions.swift, AcceptanceOptions.swift, SubmissionOptions.swift,
+// LateReportOptions.swift) rely on these shapes, declared once here.
 
 /// A step on one case names it by its number.
 package protocol CaseStepRequest: StepRequest {
@@ -101,6 +101,10 @@ extension AcceptCaseRequest: AcceptanceRequest {}
 // Decisions on appeals, of a bad review or of an anomaly.
 extension RatingDecideAppealRequest: AppealDecisionRequest {}
 extension SupervisionDecideAppealRequest: AppealDecisionRequest {}
+
+// Cases reported after the cut-off, from a CSV file or as JSON records.
+extension ImportCasesRequest: LateReportRequest {}
+extension ReportCasesRequest: LateReportRequest {}
 
 // Submissions at the window or online, of a case or of a one-thing application.
 extension SubmitBundleApplicationRequest: SubmissionRequest {}

@@ -49,8 +49,7 @@ struct SupervisionImportCommand: AsyncParsableCommand {
 
   @Argument(help: "The CSV file.") var file: String
 
-  @Flag(help: "Keep records reported after the cut-off, marked late (supervisors).")
-  var admitLate = false
+  @OptionGroup var late: LateReportOptions
 
   func run() async throws {
     guard let csv = String(data: try ReportView.read(file), encoding: .utf8) else {
@@ -58,7 +57,7 @@ struct SupervisionImportCommand: AsyncParsableCommand {
     }
     try await change.send({ try await $0.importCases($1) }, ReportView.show) {
       $0.csv = csv
-      $0.admitLate = admitLate
+      late.apply(to: &$0)
     }
   }
 }
@@ -76,13 +75,11 @@ struct SupervisionReportCasesCommand: AsyncParsableCommand {
       Example: hallctl supervision report-cases --file reports.json
       """)
 
-  @OptionGroup var connection: SupervisionConnection
-  @OptionGroup var write: WriteOptions
+  @OptionGroup var change: SupervisionChange
 
   @Option(help: "The records, in the contract's JSON form.") var file: String
 
-  @Flag(help: "Keep records reported after the cut-off, marked late (supervisors).")
-  var admitLate = false
+  @OptionGroup var late: LateReportOptions
 
   func run() async throws {
     var request: ReportCasesRequest
@@ -99,10 +96,12 @@ struct SupervisionReportCasesCommand: AsyncParsableCommand {
       throw ValidationError("\(file): \(error)")
     }
     // --request-id wins; else the file's own, so retrying a file is safe; else a new one.
-    if write.requestID != nil || request.requestID.isEmpty { request.requestID = write.id }
-    if admitLate { request.admitLate = true }
+    if change.write.requestID != nil || request.requestID.isEmpty {
+      request.requestID = change.write.id
+    }
+    late.apply(to: &request)
     let report = request
-    try await connection.show({ try await $0.reportCases(report) }, ReportView.show)
+    try await change.connection.show({ try await $0.reportCases(report) }, ReportView.show)
   }
 }
 
