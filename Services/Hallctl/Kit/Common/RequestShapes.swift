@@ -2,7 +2,7 @@ package import HallContracts
 
 // Which contract messages share which fields: the commands' shared paths (Changes.swift,
 // CommandOptions.swift, AcceptanceOptions.swift, SubmissionOptions.swift,
-// LateReportOptions.swift) rely on these shapes, declared once here.
+// LateReportOptions.swift, WindowOptions.swift) rely on these shapes, declared once here.
 
 /// A step on one case names it by its number.
 package protocol CaseStepRequest: StepRequest {
@@ -105,6 +105,10 @@ extension SupervisionDecideAppealRequest: AppealDecisionRequest {}
 // Cases reported after the cut-off, from a CSV file or as JSON records.
 extension ImportCasesRequest: LateReportRequest {}
 extension ReportCasesRequest: LateReportRequest {}
+
+// Where in a hall a bad mark or a manual entry was seen.
+extension Mark: WindowPlaced {}
+extension RecordManualEntryRequest: WindowPlaced {}
 
 // Submissions at the window or online, of a case or of a one-thing application.
 extension SubmitBundleApplicationRequest: SubmissionRequest {}

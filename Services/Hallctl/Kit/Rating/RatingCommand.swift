@@ -109,9 +109,7 @@ struct RatingMarkCommand: AsyncParsableCommand {
 
   @Option(values: { "\($0)." }) var kind: MarkKind
 
-  @Option(help: "Hall id.") var hall = ""
-
-  @Option(help: "Window id.") var window = ""
+  @OptionGroup var seenAt: WindowOptions
 
   @Option(help: "Staff id (required for attitude marks).") var staff = ""
 
@@ -123,8 +121,7 @@ struct RatingMarkCommand: AsyncParsableCommand {
     try await change.send({ try await $0.recordMark($1) }, Self.show) {
       $0.mark = .with {
         $0.kind = kind
-        $0.hallID = hall
-        $0.windowID = window
+        $0.place(at: seenAt)
         $0.staffID = staff
         $0.departmentID = department
         $0.evidence = evidence

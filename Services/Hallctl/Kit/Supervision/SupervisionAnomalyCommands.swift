@@ -126,9 +126,7 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
 
     @Option(help: "The department (required without --case).") var department = ""
 
-    @Option(help: "Hall id.") var hall = ""
-
-    @Option(help: "Window id.") var window = ""
+    @OptionGroup var seenAt: WindowOptions
 
     @Option(help: "Staff id.") var staff = ""
 
@@ -142,8 +140,7 @@ struct SupervisionAnomalyCommand: AsyncParsableCommand {
         $0.source = source
         $0.caseNumber = caseNumber
         $0.departmentID = department
-        $0.hallID = hall
-        $0.windowID = window
+        $0.place(at: seenAt)
         $0.staffID = staff
         $0.summary = summary
         $0.evidence = evidence
