@@ -30,10 +30,13 @@ extension FinishTicketRequest: StepRequest {
   package mutating func target(_ id: String) { ticketID = id }
 }
 
+extension RecordInvitationOutcomeRequest: StepRequest {
+  package mutating func target(_ id: String) { invitationID = id }
+}
+
 // Changes sent under the command line's key.
 extension CallNextTicketRequest: KeyedRequest {}
 extension IssueTicketRequest: KeyedRequest {}
-extension RecordInvitationOutcomeRequest: KeyedRequest {}
 extension RecordMarkRequest: KeyedRequest {}
 extension SubmitRatingRequest: KeyedRequest {}
 extension ImportCasesRequest: KeyedRequest {}

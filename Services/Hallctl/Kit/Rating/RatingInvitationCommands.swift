@@ -63,9 +63,7 @@ struct RatingInvitationCommand: AsyncParsableCommand {
             --outcome unreachable --note 短信未回复
         """)
 
-    @OptionGroup var change: RatingChange
-
-    @Argument(help: "Invitation id (the case number followed by -INV).") var invitationID: String
+    @OptionGroup var target: StepTarget<Invitation>
 
     @Option(help: "phone or sms.", transform: ProtoEnum.parse)
     var channel: RatingChannel
@@ -80,10 +78,7 @@ struct RatingInvitationCommand: AsyncParsableCommand {
     @Option(help: "Your note.") var note = ""
 
     func run() async throws {
-      try await change.send(
-        { try await $0.recordInvitationOutcome($1) }, RatingInvitationCommand.show
-      ) {
-        $0.invitationID = invitationID
+      try await target.change({ try await $0.recordInvitationOutcome($1) }) {
         $0.channel = channel
         $0.outcome = outcome
         $0.satisfaction = satisfaction ?? .unspecified
@@ -92,4 +87,15 @@ struct RatingInvitationCommand: AsyncParsableCommand {
       }
     }
   }
+}
+
+/// Recording an outcome is a step on the invitation, answered with the invitation as it now
+/// stands.
+extension Invitation: StepRecord {
+  typealias Client = RatingServiceClient
+  static var argument: ArgumentHelp {
+    ArgumentHelp("Invitation id (the case number followed by -INV).", valueName: "invitation-id")
+  }
+
+  static func brief(_ invitation: Self) { RatingInvitationCommand.show(invitation) }
 }
