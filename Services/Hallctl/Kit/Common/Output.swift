@@ -72,6 +72,13 @@ package enum Output {
     for (label, value) in shown { line(pad(label, to: labelWidth) + "  " + value) }
   }
 
+  /// A record's history after its fields, in the same columns for a case, a supervised case
+  /// and a bad review: when, what was done, the state it left, by whom, and the note.
+  static func history(_ rows: [[String]]) {
+    line()
+    table(["time", "action", "state", "by", "note"], rows)
+  }
+
   /// Where the next page starts, for listings that have one.
   static func nextPage(_ token: String) {
     if !token.isEmpty { line("(more: --page-token \(token))") }

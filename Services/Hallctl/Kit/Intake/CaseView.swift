@@ -48,9 +48,7 @@ enum CaseView {
     Output.fields(facts(kase) + outcome(kase) + afterwards(kase))
     materials(kase)
     clock(kase)
-    Output.line()
-    Output.table(
-      ["time", "action", "state", "by", "note"],
+    Output.history(
       kase.timeline.map {
         [
           Format.time($0.time), $0.action, Format.state($0.state),

@@ -35,11 +35,7 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
         "rating",
         "\(rating.satisfaction.rawValue) \(Format.state(rating.satisfaction)) \(rating.text)"
       ),
-      (
-        "handled at",
-        [rating.hallID, rating.windowID, rating.staffID].filter { !$0.isEmpty }.joined(
-          separator: "/")
-      ),
+      ("handled at", Format.place(rating.hallID, rating.windowID, rating.staffID)),
       ("return visit due", Format.time(review.returnVisitDue)),
       (
         "return visit",
@@ -65,9 +61,7 @@ struct RatingBadReviewCommand: AsyncParsableCommand {
           ? "" : "\(Format.state(review.appealGround)): \(review.appealReason)"
       ),
     ])
-    Output.line()
-    Output.table(
-      ["time", "action", "state", "by", "note"],
+    Output.history(
       review.history.map {
         [Format.time($0.time), $0.action, Format.state($0.state), $0.actor, $0.note]
       })

@@ -52,9 +52,7 @@ struct SupervisionCaseCommand: AsyncParsableCommand {
       ("window wait", kase.waitSeconds == 0 ? "" : Format.duration(seconds: kase.waitSeconds)),
       ("updated", Format.time(kase.updateTime)),
     ])
-    Output.line()
-    Output.table(
-      ["time", "action", "state", "by", "note"],
+    Output.history(
       kase.timeline.map { [Format.time($0.time), $0.action, state($0.state), $0.actor, $0.note] })
   }
 
