@@ -13,22 +13,24 @@ public enum SigningKeyFile {
   }
 
   public static func privateKey(base64: String) throws -> Curve25519.Signing.PrivateKey {
-    guard let raw = Data(base64Encoded: base64.trimmingCharacters(in: .whitespacesAndNewlines))
-    else { throw LoadError(description: "private key is not base64") }
-    do {
-      return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-    } catch {
-      throw LoadError(description: "private key is not a 32-byte Ed25519 key")
-    }
+    try key(base64: base64, half: "private") { try .init(rawRepresentation: $0) }
   }
 
   public static func publicKey(base64: String) throws -> Curve25519.Signing.PublicKey {
+    try key(base64: base64, half: "public") { try .init(rawRepresentation: $0) }
+  }
+
+  /// Both halves are read the same way, and a bad one is refused in the same words, naming
+  /// which half it is.
+  private static func key<Key>(
+    base64: String, half: String, _ make: (Data) throws -> Key
+  ) throws -> Key {
     guard let raw = Data(base64Encoded: base64.trimmingCharacters(in: .whitespacesAndNewlines))
-    else { throw LoadError(description: "public key is not base64") }
+    else { throw LoadError(description: "\(half) key is not base64") }
     do {
-      return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+      return try make(raw)
     } catch {
-      throw LoadError(description: "public key is not a 32-byte Ed25519 key")
+      throw LoadError(description: "\(half) key is not a 32-byte Ed25519 key")
     }
   }
 
