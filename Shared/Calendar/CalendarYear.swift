@@ -28,11 +28,8 @@ public struct Holiday: Sendable, Hashable, Codable, CustomStringConvertible {
     let name = try container.decode(String.self, forKey: .name)
     let firstDay = try container.decode(CivilDate.self, forKey: .firstDay)
     let lastDay = try container.decode(CivilDate.self, forKey: .lastDay)
-    do {
-      try self.init(name: name, firstDay: firstDay, lastDay: lastDay)
-    } catch {
-      throw DecodingError.dataCorruptedError(
-        forKey: .lastDay, in: container, debugDescription: error.description)
+    self = try container.checked(at: .lastDay) {
+      try Holiday(name: name, firstDay: firstDay, lastDay: lastDay)
     }
   }
 

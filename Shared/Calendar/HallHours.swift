@@ -66,12 +66,7 @@ public struct HallSession: Sendable, Hashable, Codable, CustomStringConvertible 
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let start = try container.decode(TimeOfDay.self, forKey: .start)
     let end = try container.decode(TimeOfDay.self, forKey: .end)
-    do {
-      try self.init(start: start, end: end)
-    } catch {
-      throw DecodingError.dataCorruptedError(
-        forKey: .end, in: container, debugDescription: error.description)
-    }
+    self = try container.checked(at: .end) { try HallSession(start: start, end: end) }
   }
 
   /// `HH:MM-HH:MM`.
@@ -110,12 +105,7 @@ public struct HallHours: Sendable, Hashable, Codable, CustomStringConvertible {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let sessions = try container.decode([HallSession].self, forKey: .sessions)
-    do {
-      try self.init(sessions: sessions)
-    } catch {
-      throw DecodingError.dataCorruptedError(
-        forKey: .sessions, in: container, debugDescription: error.description)
-    }
+    self = try container.checked(at: .sessions) { try HallHours(sessions: sessions) }
   }
 
   /// When the first session starts.

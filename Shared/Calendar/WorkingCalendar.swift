@@ -68,12 +68,7 @@ extension WorkingCalendar: Codable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let years = try container.decode([CalendarYear].self, forKey: .years)
     let hours = try container.decode(HallHours.self, forKey: .hours)
-    do {
-      try self.init(years: years, hours: hours)
-    } catch {
-      throw DecodingError.dataCorruptedError(
-        forKey: .years, in: container, debugDescription: error.description)
-    }
+    self = try container.checked(at: .years) { try WorkingCalendar(years: years, hours: hours) }
   }
 
   public func encode(to encoder: any Encoder) throws {
