@@ -1,7 +1,7 @@
-public import GRPCCore
-public import HallAuth
+import GRPCCore
+import HallAuth
 import HallDatabase
-public import Logging
+import Logging
 import PostgresNIO
 
 /// Gives every error a handler throws its precise status (REL-3), innermost of the
@@ -9,12 +9,10 @@ import PostgresNIO
 /// them already converted, an unexpected one as UNKNOWN). A deliberate refusal keeps its
 /// status; the database racing or gone is ALREADY_EXISTS or UNAVAILABLE, which a client may
 /// retry; anything else is INTERNAL, logged as a fault.
-public struct ErrorMappingInterceptor: ServerInterceptor {
-  public let logger: Logger
+struct ErrorMappingInterceptor: ServerInterceptor {
+  let logger: Logger
 
-  public init(logger: Logger) { self.logger = logger }
-
-  public func intercept<Input: Sendable, Output: Sendable>(
+  func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
     do {

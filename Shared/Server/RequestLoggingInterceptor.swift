@@ -1,6 +1,6 @@
-public import GRPCCore
-public import HallAuth
-public import Logging
+import GRPCCore
+import HallAuth
+import Logging
 
 /// Logs every call's method, status and duration as one line, outermost of the
 /// interceptors, so that it sees every outcome: a refusal by authentication or by the
@@ -9,12 +9,10 @@ public import Logging
 ///
 /// gRPC hands an outer interceptor a failure as a returned response, already converted to a
 /// status; the handler's own errors are mapped innermost (``ErrorMappingInterceptor``).
-public struct RequestLoggingInterceptor: ServerInterceptor {
-  public let logger: Logger
+struct RequestLoggingInterceptor: ServerInterceptor {
+  let logger: Logger
 
-  public init(logger: Logger) { self.logger = logger }
-
-  public func intercept<Input: Sendable, Output: Sendable>(
+  func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
     let start = ContinuousClock.now
