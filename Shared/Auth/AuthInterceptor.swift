@@ -104,10 +104,8 @@ public struct BearerTokenClientInterceptor: ClientInterceptor {
   public init(token: String) { self.token = token }
 
   public func intercept<Input: Sendable, Output: Sendable>(
-    request: StreamingClientRequest<Input>,
-    context: ClientContext,
-    next: (StreamingClientRequest<Input>, ClientContext) async throws ->
-      StreamingClientResponse<Output>
+    request: StreamingClientRequest<Input>, context: ClientContext,
+    next: NextClientHandler<Input, Output>
   ) async throws -> StreamingClientResponse<Output> {
     var request = request
     request.metadata.replaceOrAddString("Bearer \(token)", forKey: "authorization")
@@ -120,3 +118,8 @@ public struct BearerTokenClientInterceptor: ClientInterceptor {
 public typealias NextHandler<Input: Sendable, Output: Sendable> =
   @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
   StreamingServerResponse<Output>
+
+/// What a client interceptor calls to send the call on: the next interceptor, or the
+/// transport. Named for the same reason as ``NextHandler``.
+public typealias NextClientHandler<Input: Sendable, Output: Sendable> =
+  (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>

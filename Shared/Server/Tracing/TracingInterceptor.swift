@@ -82,10 +82,8 @@ public struct TraceContextClientInterceptor: ClientInterceptor {
   public init() {}
 
   public func intercept<Input: Sendable, Output: Sendable>(
-    request: StreamingClientRequest<Input>,
-    context: ClientContext,
-    next: (StreamingClientRequest<Input>, ClientContext) async throws ->
-      StreamingClientResponse<Output>
+    request: StreamingClientRequest<Input>, context: ClientContext,
+    next: NextClientHandler<Input, Output>
   ) async throws -> StreamingClientResponse<Output> {
     guard let current = InstrumentationContext.current else {
       return try await next(request, context)
