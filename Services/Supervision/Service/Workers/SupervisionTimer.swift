@@ -18,24 +18,6 @@ struct SupervisionTimer: Service {
   let clock: WallClock
   let logger: Logger
 
-  init(service: ServiceContext, rules: SupervisionRules) {
-    self.init(
-      client: service.client, rules: rules, calendars: service.calendars, clock: service.clock,
-      logger: service.logger)
-  }
-
-  /// A timer outside the running service (the benchmark's passes, the tests').
-  init(
-    client: PostgresClient, rules: SupervisionRules, calendars: CalendarSource,
-    clock: WallClock, logger: Logger
-  ) {
-    self.client = client
-    self.rules = rules
-    self.calendars = calendars
-    self.clock = clock
-    self.logger = logger
-  }
-
   func run() async throws {
     while !Task.isCancelled {
       do {
@@ -99,5 +81,15 @@ struct SupervisionTimer: Service {
     var outcome = outcome
     for index in outcome.events.indices { outcome.events[index].traceContext = context }
     return outcome
+  }
+}
+
+// In an extension, so that the memberwise initializer stays: a timer outside the running
+// service (the benchmark's passes, the tests') is built from its parts.
+extension SupervisionTimer {
+  init(service: ServiceContext, rules: SupervisionRules) {
+    self.init(
+      client: service.client, rules: rules, calendars: service.calendars, clock: service.clock,
+      logger: service.logger)
   }
 }
