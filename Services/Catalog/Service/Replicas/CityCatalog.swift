@@ -51,7 +51,7 @@ struct CityCatalog {
       let version = try BundleVersion(serializedBytes: payload)
       try ItemValidator.validateCode(version.bundleCode, field: "bundle_code")
       try BundleRules.validate(version.spec, references: try await db.lists.references())
-      try await take(version, Hall_Catalog_V1_Bundle.self, name: \.spec.name, on: db)
+      try await take(version, Bundle.self, name: \.spec.name, on: db)
     case .calendarYearPut:
       let year = try CalendarYearMessage(serializedBytes: payload)
       _ = try CalendarConversions.library(year)
