@@ -36,7 +36,12 @@ if [ -z "$promtool" ]; then
   promtool="$tools/usr/bin/promtool"
   if [ ! -x "$promtool" ]; then
     mkdir -p "$tools/deb"
+    # A machine whose package lists were never fetched (or were cleaned) knows no
+    # prometheus package until they are.
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
     (cd "$tools/deb" && apt-get download -q prometheus 2>/dev/null) \
+      || { $sudo_cmd apt-get update -qq && (cd "$tools/deb" && apt-get download -q prometheus); } \
       || { echo "cannot download Debian's prometheus package for promtool" >&2; exit 1; }
     dpkg-deb -x "$tools"/deb/prometheus_*.deb "$tools"
   fi
