@@ -473,7 +473,8 @@ final class MessageBuffer: Sendable {
   private let state = Mutex(State())
   private let signal: AsyncStream<Void>
   private let signalContinuation: AsyncStream<Void>.Continuation
-  static let capacity = 10000
+  /// Two batches: the reader fills the next while the applier applies one.
+  static let capacity = 2 * FeedConsumer.batchSize
 
   init() {
     (signal, signalContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
