@@ -80,7 +80,7 @@ let package = Package(
       path: "Shared/Contracts"),
     .target(
       name: "HallDatabase",
-      dependencies: [postgres, logging, nioSSL, tracing],
+      dependencies: [postgres, logging, nioCore, nioPosix, nioSSL, tracing],
       path: "Shared/Database",
       swiftSettings: strictSettings),
     .target(
@@ -232,7 +232,7 @@ let package = Package(
       dependencies: [
         "HallServer", "HallAuth", "HallContracts", "HallDatabase", "CatalogService",
         "IntakeService", "RatingService", "SupervisionService", grpcCore, protobuf, crypto,
-        tracing,
+        nioCore, nioPosix, tracing,
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
       ],
       path: "Tests/ServerTests",

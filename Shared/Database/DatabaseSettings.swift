@@ -38,7 +38,8 @@ public struct DatabaseSettings: Sendable, Equatable {
     configuration.options.maximumConnections = maxConnections
     configuration.options.minimumConnections = 0
     configuration.options.additionalStartupParameters = [("search_path", schema)]
-    return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    return PostgresClient(
+      configuration: configuration, eventLoopGroup: RoundRobinLoops(), backgroundLogger: logger)
   }
 }
 

@@ -166,9 +166,10 @@ public final class ServiceApp: Service {
       Hall_Events_V1_EventFeed.Method.Subscribe.descriptor,
       Grpc_Health_V1_Health.Method.Watch.descriptor,
     ]
-    return [
-      MetricsInterceptor(metrics: metrics, serverStreaming: streams),
-      TracingInterceptor(untraced: streams),
+    // Decided once: ServiceMain bootstraps the tracer, when there is one, before the server.
+    let tracing: [any ServerInterceptor] =
+      Traces.exported ? [TracingInterceptor(untraced: streams)] : []
+    return [MetricsInterceptor(metrics: metrics, serverStreaming: streams)] + tracing + [
       RequestLoggingInterceptor(logger: logger),
       AuthInterceptor(verifier: verifier, policy: policy),
       ContractLimitsInterceptor(maximumBytes: definition.largeRequests),

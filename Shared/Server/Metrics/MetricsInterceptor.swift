@@ -10,20 +10,20 @@ public struct MetricsInterceptor: ServerInterceptor {
   let metrics: ServiceMetrics
   /// The methods that stream their responses; every other method of the platform is unary.
   let serverStreaming: Set<MethodDescriptor>
+  private let series: RPCSeriesCache
 
   public init(metrics: ServiceMetrics, serverStreaming: Set<MethodDescriptor>) {
     self.metrics = metrics
     self.serverStreaming = serverStreaming
+    self.series = RPCSeriesCache(metrics: metrics)
   }
 
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
-    let method = RPCLabels(
-      type: serverStreaming.contains(context.descriptor) ? "server_stream" : "unary",
-      service: context.descriptor.service.fullyQualifiedService,
-      method: context.descriptor.method)
-    metrics.started(method).increment()
+    let method = series.series(
+      of: context.descriptor, serverStreaming: serverStreaming.contains(context.descriptor))
+    method.started.increment()
     let start = ContinuousClock.now
     let response: StreamingServerResponse<Output>
     do {
@@ -50,10 +50,14 @@ public struct MetricsInterceptor: ServerInterceptor {
   }
 
   private func finish(
-    _ method: RPCLabels, code: RPCError.Code?, since start: ContinuousClock.Instant
+    _ method: RPCSeries, code: RPCError.Code?, since start: ContinuousClock.Instant
   ) {
-    metrics.handling(method).record(ContinuousClock.now - start)
-    metrics.handled(method, code: code.map(Self.name) ?? "OK").increment()
+    method.handling.record(ContinuousClock.now - start)
+    if let code {
+      metrics.handled(method.labels, code: Self.name(code)).increment()
+    } else {
+      method.handledOK.increment()
+    }
   }
 
   /// The status as gRPC's Go implementation spells it (`InvalidArgument`), which is what

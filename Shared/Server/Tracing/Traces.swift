@@ -9,6 +9,10 @@ public enum Traces {
     InstrumentationContext.currentCarrier["traceparent"]
   }
 
+  /// Whether spans go anywhere: a tracer was bootstrapped (``TraceExport``, when a collector
+  /// is named). Without one, a call's span and its statements' would be made for nothing.
+  public static var exported: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+
   /// The running trace's context (W3C keys), for events written later outside it.
   public static var currentContext: [String: String] { InstrumentationContext.currentCarrier }
 
