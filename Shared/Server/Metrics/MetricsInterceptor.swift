@@ -7,22 +7,18 @@ import Prometheus
 /// or by the contract's limits included. A stream is timed, and its status counted, when it
 /// ends, not when its handler returns the response.
 public struct MetricsInterceptor: ServerInterceptor {
-  let metrics: ServiceMetrics
-  /// The methods that stream their responses; every other method of the platform is unary.
-  let serverStreaming: Set<MethodDescriptor>
   private let series: RPCSeriesCache
 
+  /// `serverStreaming`: the methods that stream their responses; every other method of the
+  /// platform is unary.
   public init(metrics: ServiceMetrics, serverStreaming: Set<MethodDescriptor>) {
-    self.metrics = metrics
-    self.serverStreaming = serverStreaming
-    self.series = RPCSeriesCache(metrics: metrics)
+    self.series = RPCSeriesCache(metrics: metrics, serverStreaming: serverStreaming)
   }
 
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>, context: ServerContext, next: NextHandler<Input, Output>
   ) async throws -> StreamingServerResponse<Output> {
-    let method = series.series(
-      of: context.descriptor, serverStreaming: serverStreaming.contains(context.descriptor))
+    let method = series.series(of: context.descriptor)
     method.started.increment()
     let start = ContinuousClock.now
     let response: StreamingServerResponse<Output>
@@ -53,11 +49,7 @@ public struct MetricsInterceptor: ServerInterceptor {
     _ method: RPCSeries, code: RPCError.Code?, since start: ContinuousClock.Instant
   ) {
     method.handling.record(ContinuousClock.now - start)
-    if let code {
-      metrics.handled(method.labels, code: Self.name(code)).increment()
-    } else {
-      method.handledOK.increment()
-    }
+    method.handled(code.map(Self.name)).increment()
   }
 
   /// The status as gRPC's Go implementation spells it (`InvalidArgument`), which is what

@@ -4,12 +4,13 @@ import Tracing
 
 /// A consumer span for applying an event, a child of the change that made it (the event's
 /// own trace context): a case's acceptance and what supervision does with it share a trace.
-/// An event without a context (its producer does not trace) is applied outside any trace.
+/// An event without a context (its producer does not trace) is applied outside any trace, as
+/// is every event where this process exports no traces (``Traces/exported``).
 public enum EventSpans {
   public static func applying<Result>(
     _ event: FeedEvent, subscription: String, _ body: () async throws -> Result
   ) async throws -> Result {
-    guard !event.traceContext.isEmpty else { return try await body() }
+    guard !event.traceContext.isEmpty, Traces.exported else { return try await body() }
     return try await withSpan(
       "apply \(event.type)", context: .extracted(from: event.traceContext), ofKind: .consumer
     ) { span in
@@ -28,7 +29,9 @@ public enum EventSpans {
     batch events: [FeedEvent], subscription: String, _ body: () async throws -> Result
   ) async throws -> Result {
     let traced = events.filter { !$0.traceContext.isEmpty }
-    guard let first = events.first, !traced.isEmpty else { return try await body() }
+    guard let first = events.first, !traced.isEmpty, Traces.exported else {
+      return try await body()
+    }
     return try await withSpan("apply batch", context: .topLevel, ofKind: .consumer) { span in
       describe(span, from: first, subscription: subscription)
       span.attributes["messaging.batch.message_count"] = events.count

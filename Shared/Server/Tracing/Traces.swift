@@ -10,7 +10,8 @@ public enum Traces {
   }
 
   /// Whether spans go anywhere: a tracer was bootstrapped (``TraceExport``, when a collector
-  /// is named). Without one, a call's span and its statements' would be made for nothing.
+  /// is named). Without one, spans for calls, statements and applied events would be made
+  /// for nothing.
   public static var exported: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
 
   /// The running trace's context (W3C keys), for events written later outside it.
